@@ -1,0 +1,55 @@
+//! What server functions need from the server: storage, token verification, sessions.
+//! The server provides one [`UiBackend`] as Leptos context.
+
+use std::sync::Arc;
+
+use addon_core::{
+    session::{Session, SessionSigner},
+    store::Store,
+    token::TokenVerifier,
+};
+use leptos::prelude::*;
+
+/// Shared services for server functions.
+#[derive(Clone, Debug)]
+pub struct UiBackend {
+    pub store: Arc<dyn Store>,
+    pub verifier: TokenVerifier,
+    pub sessions: SessionSigner,
+    /// Environment overrides of setting defaults: (add-on key, setting id) -> value.
+    pub setting_overrides: Arc<std::collections::BTreeMap<(String, String), serde_json::Value>>,
+}
+
+/// The backend from context, or a clear error.
+pub fn backend() -> Result<UiBackend, ServerFnError> {
+    use_context::<UiBackend>().ok_or_else(|| ServerFnError::new("the server is not configured for the UI"))
+}
+
+/// Unix seconds now.
+pub fn now_seconds() -> i64 {
+    addon_core::lifecycle::now_millis() / 1000
+}
+
+/// Verifies the session a page sends with a server-function call.
+pub fn authenticate(session_token: &str) -> Result<(UiBackend, Session), ServerFnError> {
+    let backend = backend()?;
+    let session = backend
+        .sessions
+        .verify(session_token, now_seconds())
+        .map_err(|error| ServerFnError::new(error.public_message()))?;
+    Ok((backend, session))
+}
+
+/// Turns an engine error into the message the page shows.
+pub fn to_server_error(error: addon_core::Error) -> ServerFnError {
+    ServerFnError::new(error.public_message())
+}
+
+/// Formats unix milliseconds as `2026-11-28 23:45 UTC`.
+pub fn format_time(millis: i64) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
+        .ok()
+        .and_then(|moment| moment.format(&format).ok())
+        .unwrap_or_else(|| "unknown".into())
+}

@@ -1,0 +1,9 @@
+//! One module per page, each with the server functions it calls.
+
+pub mod explorer;
+pub mod flows;
+pub mod not_found;
+pub mod overview;
+pub mod settings;
+pub mod shell;
+pub mod webhooks;

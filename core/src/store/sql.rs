@@ -1,0 +1,301 @@
+//! [`Store`] over `sqlx::Any`: the same portable SQL on SQLite and Postgres.
+
+use std::{path::Path, str::FromStr, time::Duration};
+
+use async_trait::async_trait;
+use sqlx::{
+    any::{AnyConnectOptions, AnyPoolOptions, AnyRow},
+    AnyPool, Executor, Row,
+};
+
+use super::{Backend, Installation, Store, WebhookToken, WorkspaceDetails};
+use crate::{Error, Result};
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// Tables holding rows of one installation, deleted together on DELETED.
+const INSTALLATION_TABLES: &[&str] = &["webhook_tokens", "installations"];
+
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl SqlStore {
+    /// Connects by URL (`sqlite:` or `postgres:`), creating a SQLite file and its folder if
+    /// missing, and runs that backend's migrations.
+    pub async fn connect(url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = backend_of(url)?;
+        let url = match backend {
+            Backend::Sqlite => prepare_sqlite_url(url)?,
+            Backend::Postgres => url.to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&url)
+            .map_err(|error| Error::Internal(format!("invalid database URL: {error}")))?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 4,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |connection, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers work while the single writer commits.
+                        connection
+                            .execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(|error| Error::Unavailable(format!("cannot open the database: {error}")))?;
+        match backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
+        }
+        Ok(Self { pool, backend })
+    }
+
+    /// The pool, for tests and later stores that share it.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+fn backend_of(url: &str) -> Result<Backend> {
+    if url.starts_with("sqlite:") {
+        Ok(Backend::Sqlite)
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(Backend::Postgres)
+    } else {
+        Err(Error::Internal(format!(
+            "unsupported database URL scheme (use sqlite: or postgres:): {}",
+            url.split(':').next().unwrap_or_default()
+        )))
+    }
+}
+
+/// Makes sure the SQLite file's folder exists and asks SQLite to create the file.
+fn prepare_sqlite_url(url: &str) -> Result<String> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(url.to_string());
+    }
+    if let Some(folder) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder)
+            .map_err(|error| Error::Internal(format!("cannot create {}: {error}", folder.display())))?;
+    }
+    Ok(if url.contains("mode=") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    })
+}
+
+fn installation_from_row(row: &AnyRow) -> Result<Installation> {
+    Ok(Installation {
+        addon_key: row.try_get("addon_key")?,
+        workspace_id: row.try_get("workspace_id")?,
+        addon_id: row.try_get("addon_id")?,
+        addon_user_id: row.try_get("addon_user_id")?,
+        installed_by: row.try_get("installed_by")?,
+        api_url: row.try_get("api_url")?,
+        backend_url: row.try_get("backend_url")?,
+        reports_url: row.try_get("reports_url")?,
+        token_urls: row.try_get("token_urls")?,
+        status: row.try_get("status")?,
+        settings: row.try_get("settings")?,
+        token_ciphertext: row.try_get("token_ciphertext")?,
+        workspace_name: row.try_get("workspace_name")?,
+        workspace_plan: row.try_get("workspace_plan")?,
+        installer_name: row.try_get("installer_name")?,
+        installed_at: row.try_get("installed_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn save_installation(&self, installation: &Installation, tokens: &[WebhookToken]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for table in INSTALLATION_TABLES {
+            sqlx::query(&format!("DELETE FROM {table} WHERE addon_key = $1 AND workspace_id = $2"))
+                .bind(&installation.addon_key)
+                .bind(&installation.workspace_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "INSERT INTO installations (addon_key, workspace_id, addon_id, addon_user_id, installed_by, \
+             api_url, backend_url, reports_url, token_urls, status, settings, token_ciphertext, \
+             workspace_name, workspace_plan, installer_name, installed_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+        )
+        .bind(&installation.addon_key)
+        .bind(&installation.workspace_id)
+        .bind(&installation.addon_id)
+        .bind(&installation.addon_user_id)
+        .bind(&installation.installed_by)
+        .bind(&installation.api_url)
+        .bind(&installation.backend_url)
+        .bind(&installation.reports_url)
+        .bind(&installation.token_urls)
+        .bind(&installation.status)
+        .bind(&installation.settings)
+        .bind(&installation.token_ciphertext)
+        .bind(&installation.workspace_name)
+        .bind(&installation.workspace_plan)
+        .bind(&installation.installer_name)
+        .bind(installation.installed_at)
+        .bind(installation.updated_at)
+        .execute(&mut *tx)
+        .await?;
+        for token in tokens {
+            sqlx::query(
+                "INSERT INTO webhook_tokens (addon_key, workspace_id, webhook_url, webhook_type, \
+                 token_digest, token_ciphertext, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&installation.addon_key)
+            .bind(&installation.workspace_id)
+            .bind(&token.webhook_url)
+            .bind(&token.webhook_type)
+            .bind(&token.token_digest)
+            .bind(&token.token_ciphertext)
+            .bind(installation.updated_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn installation(&self, addon_key: &str, workspace_id: &str) -> Result<Option<Installation>> {
+        let row = sqlx::query("SELECT * FROM installations WHERE addon_key = $1 AND workspace_id = $2")
+            .bind(addon_key)
+            .bind(workspace_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(installation_from_row).transpose()
+    }
+
+    async fn webhook_tokens(&self, addon_key: &str, workspace_id: &str) -> Result<Vec<WebhookToken>> {
+        let rows = sqlx::query(
+            "SELECT webhook_url, webhook_type, token_digest, token_ciphertext FROM webhook_tokens \
+             WHERE addon_key = $1 AND workspace_id = $2 ORDER BY webhook_url",
+        )
+        .bind(addon_key)
+        .bind(workspace_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(WebhookToken {
+                    webhook_url: row.try_get("webhook_url")?,
+                    webhook_type: row.try_get("webhook_type")?,
+                    token_digest: row.try_get("token_digest")?,
+                    token_ciphertext: row.try_get("token_ciphertext")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn set_status(&self, addon_key: &str, workspace_id: &str, status: &str, now: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE installations SET status = $1, updated_at = $2 WHERE addon_key = $3 AND workspace_id = $4",
+        )
+        .bind(status)
+        .bind(now)
+        .bind(addon_key)
+        .bind(workspace_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn save_settings(&self, addon_key: &str, workspace_id: &str, settings: &str, now: i64) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE installations SET settings = $1, updated_at = $2 WHERE addon_key = $3 AND workspace_id = $4",
+        )
+        .bind(settings)
+        .bind(now)
+        .bind(addon_key)
+        .bind(workspace_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn save_workspace_details(
+        &self,
+        addon_key: &str,
+        workspace_id: &str,
+        details: &WorkspaceDetails,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE installations SET workspace_name = $1, workspace_plan = $2, installer_name = $3, \
+             updated_at = $4 WHERE addon_key = $5 AND workspace_id = $6",
+        )
+        .bind(&details.name)
+        .bind(&details.plan)
+        .bind(&details.installer_name)
+        .bind(now)
+        .bind(addon_key)
+        .bind(workspace_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_installation(&self, addon_key: &str, workspace_id: &str) -> Result<u64> {
+        let mut tx = self.pool.begin().await?;
+        let mut deleted = 0;
+        for table in INSTALLATION_TABLES {
+            deleted += sqlx::query(&format!("DELETE FROM {table} WHERE addon_key = $1 AND workspace_id = $2"))
+                .bind(addon_key)
+                .bind(workspace_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(deleted)
+    }
+
+    async fn count_installation_rows(&self, addon_key: &str, workspace_id: &str) -> Result<i64> {
+        let mut total = 0;
+        for table in INSTALLATION_TABLES {
+            let count: i64 = sqlx::query_scalar(&format!(
+                "SELECT COUNT(*) FROM {table} WHERE addon_key = $1 AND workspace_id = $2"
+            ))
+            .bind(addon_key)
+            .bind(workspace_id)
+            .fetch_one(&self.pool)
+            .await?;
+            total += count;
+        }
+        Ok(total)
+    }
+}

@@ -1,0 +1,316 @@
+//! Configuration: documented defaults, then an optional TOML file, then environment variables.
+//! Every value is checked at start-up; each problem is reported on its own line.
+//!
+//! | key (file) | environment | default |
+//! |---|---|---|
+//! | `listen` | `LISTEN_ADDR` | `127.0.0.1:3000` |
+//! | `public_base_url` | `PUBLIC_BASE_URL` | `http://<listen>` |
+//! | `database_url` | `DATABASE_URL` (also the seed's `API_STUDIO_DB_URL`, `UNIVERSAL_WEBHOOK_DB_URL`) | `sqlite://data/addons.db` |
+//! | `data_dir` | `DATA_DIR` | `data` |
+//! | `secret_key` | `SECRET_KEY` (base64, 32 bytes) | generated once into `<data_dir>/secret.key` |
+//! | `clockify_public_key_path` | `CLOCKIFY_PUBLIC_KEY_PATH` | Clockify's published key |
+//! | `clockify_api_base_url` | `CLOCKIFY_API_BASE_URL` | the URLs in Clockify's tokens |
+//! | `frame_ancestors` | `FRAME_ANCESTORS` (comma-separated) | `https://*.clockify.me` |
+//! | `log_level` | `LOG_LEVEL` | `info` |
+//! | `production` | `PRODUCTION` (`true`/`1`) | `false` |
+//!
+//! Per-workspace setting defaults are overridden by the seed's variables (`API_STUDIO_BOOTSTRAP_*`,
+//! `UW_*`, ...), listed in `addon_core::settings`.
+
+use std::{collections::BTreeMap, net::SocketAddr, path::PathBuf};
+
+use addon_core::{crypto::SecretKey, profile::PROFILES};
+use figment::{
+    providers::{Format, Serialized, Toml},
+    Figment,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Clockify's origins, always allowed to frame our pages.
+pub const CLOCKIFY_FRAME_ANCESTORS: &str = "https://*.clockify.me";
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub public_base_url: String,
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    /// `None`: generate and keep one under `data_dir` (the embedded default).
+    pub secret_key: Option<SecretKey>,
+    /// `None`: trust only Clockify's published key.
+    pub clockify_public_key_path: Option<PathBuf>,
+    pub clockify_api_base_url: Option<String>,
+    pub frame_ancestors: Vec<String>,
+    pub log_level: String,
+    pub production: bool,
+    /// Environment overrides of setting defaults: (add-on key, setting id) -> value.
+    pub setting_overrides: BTreeMap<(String, String), Value>,
+}
+
+/// The configuration as read, before checking; every field is text.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct RawConfig {
+    listen: Option<String>,
+    public_base_url: Option<String>,
+    database_url: Option<String>,
+    api_studio_db_url: Option<String>,
+    universal_webhook_db_url: Option<String>,
+    data_dir: Option<String>,
+    secret_key: Option<String>,
+    clockify_public_key_path: Option<String>,
+    clockify_api_base_url: Option<String>,
+    frame_ancestors: Option<String>,
+    log_level: Option<String>,
+    production: Option<String>,
+}
+
+const ENV_KEYS: &[&str] = &[
+    "LISTEN_ADDR",
+    "PUBLIC_BASE_URL",
+    "DATABASE_URL",
+    "API_STUDIO_DB_URL",
+    "UNIVERSAL_WEBHOOK_DB_URL",
+    "DATA_DIR",
+    "SECRET_KEY",
+    "CLOCKIFY_PUBLIC_KEY_PATH",
+    "CLOCKIFY_API_BASE_URL",
+    "FRAME_ANCESTORS",
+    "LOG_LEVEL",
+    "PRODUCTION",
+];
+
+/// Why the configuration cannot be used: one line per problem.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration:\n{}", .0.join("\n"))]
+pub struct ConfigError(pub Vec<String>);
+
+impl Config {
+    /// Reads defaults, the optional file and the process environment.
+    pub fn load(file: Option<PathBuf>) -> Result<Self, ConfigError> {
+        let environment: BTreeMap<String, String> = std::env::vars().collect();
+        Self::from_sources(file, &environment)
+    }
+
+    /// Reads defaults, the optional file and the given environment (tests pass their own).
+    pub fn from_sources(file: Option<PathBuf>, environment: &BTreeMap<String, String>) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(RawConfig::default()));
+        if let Some(path) = &file {
+            if !path.exists() {
+                return Err(ConfigError(vec![format!("config file {} does not exist", path.display())]));
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        let mut raw: RawConfig = figment
+            .extract()
+            .map_err(|error| ConfigError(error.into_iter().map(|e| e.to_string()).collect()))?;
+        // Environment variables are read by name (not by prefix) so the seed's aliases stay explicit.
+        let env = |key: &str| environment.get(key).filter(|value| !value.trim().is_empty()).cloned();
+        for key in ENV_KEYS {
+            if let Some(value) = env(key) {
+                let slot = match *key {
+                    "LISTEN_ADDR" => &mut raw.listen,
+                    "PUBLIC_BASE_URL" => &mut raw.public_base_url,
+                    "DATABASE_URL" => &mut raw.database_url,
+                    "API_STUDIO_DB_URL" => &mut raw.api_studio_db_url,
+                    "UNIVERSAL_WEBHOOK_DB_URL" => &mut raw.universal_webhook_db_url,
+                    "DATA_DIR" => &mut raw.data_dir,
+                    "SECRET_KEY" => &mut raw.secret_key,
+                    "CLOCKIFY_PUBLIC_KEY_PATH" => &mut raw.clockify_public_key_path,
+                    "CLOCKIFY_API_BASE_URL" => &mut raw.clockify_api_base_url,
+                    "FRAME_ANCESTORS" => &mut raw.frame_ancestors,
+                    "LOG_LEVEL" => &mut raw.log_level,
+                    _ => &mut raw.production,
+                };
+                *slot = Some(value);
+            }
+        }
+        check(raw, &env)
+    }
+}
+
+fn check(raw: RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+    let mut problems = Vec::new();
+    let listen = raw.listen.as_deref().unwrap_or("127.0.0.1:3000");
+    let listen: SocketAddr = listen.parse().unwrap_or_else(|_| {
+        problems.push(format!("LISTEN_ADDR: {listen:?} is not an address like 127.0.0.1:3000"));
+        SocketAddr::from(([127, 0, 0, 1], 3000))
+    });
+    let production = match raw.production.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None | Some("false" | "0" | "no") => false,
+        Some("true" | "1" | "yes") => true,
+        Some(other) => {
+            problems.push(format!("PRODUCTION: {other:?} must be true or false"));
+            false
+        }
+    };
+    let public_base_url = raw
+        .public_base_url
+        .unwrap_or_else(|| format!("http://{listen}"))
+        .trim_end_matches('/')
+        .to_string();
+    if !(public_base_url.starts_with("http://") || public_base_url.starts_with("https://")) {
+        problems.push(format!("PUBLIC_BASE_URL: {public_base_url:?} must start with http:// or https://"));
+    } else if production && !public_base_url.starts_with("https://") {
+        problems.push("PUBLIC_BASE_URL: production needs an https:// URL that Clockify can reach".into());
+    }
+    let database_url = database_url(&raw, &mut problems);
+    if production && database_url.starts_with("sqlite:") {
+        tracing::warn!("production is running on SQLite; use Postgres (DATABASE_URL) for several instances");
+    }
+    let secret_key = raw.secret_key.as_deref().and_then(|text| {
+        SecretKey::from_base64(text)
+            .map_err(|problem| problems.push(format!("SECRET_KEY: {problem} (generate one with `openssl rand -base64 32`)")))
+            .ok()
+    });
+    if production && secret_key.is_none() {
+        problems.push("SECRET_KEY: production needs an explicit key (base64, 32 bytes)".into());
+    }
+    let clockify_public_key_path = raw.clockify_public_key_path.map(PathBuf::from);
+    if let Some(path) = &clockify_public_key_path {
+        if production {
+            problems.push("CLOCKIFY_PUBLIC_KEY_PATH: production trusts only Clockify's published key".into());
+        } else if !path.exists() {
+            problems.push(format!("CLOCKIFY_PUBLIC_KEY_PATH: {} does not exist", path.display()));
+        }
+    }
+    if let Some(url) = &raw.clockify_api_base_url {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            problems.push(format!("CLOCKIFY_API_BASE_URL: {url:?} must be an http(s) URL"));
+        }
+    }
+    let mut frame_ancestors = vec![CLOCKIFY_FRAME_ANCESTORS.to_string()];
+    for origin in raw.frame_ancestors.as_deref().unwrap_or_default().split(',').map(str::trim) {
+        if origin.is_empty() || frame_ancestors.iter().any(|known| known == origin) {
+            continue;
+        }
+        if origin == "*" || !(origin.starts_with("http://") || origin.starts_with("https://")) {
+            problems.push(format!("FRAME_ANCESTORS: {origin:?} must be an http(s) origin, not a wildcard"));
+        } else {
+            frame_ancestors.push(origin.to_string());
+        }
+    }
+    let log_level = raw.log_level.unwrap_or_else(|| "info".into()).to_ascii_lowercase();
+    if !["error", "warn", "info", "debug", "trace"].contains(&log_level.as_str()) {
+        problems.push(format!("LOG_LEVEL: {log_level:?} must be error, warn, info, debug or trace"));
+    }
+    let mut setting_overrides = BTreeMap::new();
+    for profile in PROFILES {
+        for setting in profile.settings {
+            let Some((name, value)) = setting.env.iter().find_map(|name| env(name).map(|value| (name, value))) else {
+                continue;
+            };
+            let parsed = serde_json::from_str::<Value>(&value).unwrap_or(Value::String(value.clone()));
+            let parsed = match (&parsed, setting.kind) {
+                (Value::String(text), addon_core::settings::SettingKind::DropdownMultiple) => {
+                    Value::from(text.split(',').map(|item| item.trim().to_string()).collect::<Vec<_>>())
+                }
+                _ => parsed,
+            };
+            match setting.validate(&parsed) {
+                Ok(valid) => {
+                    setting_overrides.insert((profile.key.to_string(), setting.id.to_string()), valid);
+                }
+                Err(problem) => problems.push(format!("{name}: {problem}")),
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ConfigError(problems));
+    }
+    Ok(Config {
+        listen,
+        public_base_url,
+        database_url,
+        data_dir: PathBuf::from(raw.data_dir.unwrap_or_else(|| "data".into())),
+        secret_key,
+        clockify_public_key_path,
+        clockify_api_base_url: raw.clockify_api_base_url,
+        frame_ancestors,
+        log_level,
+        production,
+        setting_overrides,
+    })
+}
+
+fn database_url(raw: &RawConfig, problems: &mut Vec<String>) -> String {
+    // One process and one database serve both add-ons; the seed's two names must agree.
+    let legacy: Vec<&String> = [&raw.api_studio_db_url, &raw.universal_webhook_db_url]
+        .into_iter()
+        .flatten()
+        .collect();
+    if legacy.len() == 2 && legacy[0] != legacy[1] && raw.database_url.is_none() {
+        problems.push(
+            "API_STUDIO_DB_URL and UNIVERSAL_WEBHOOK_DB_URL differ; both add-ons share one database, set DATABASE_URL".into(),
+        );
+    }
+    let url = raw
+        .database_url
+        .clone()
+        .or_else(|| legacy.first().map(|url| (*url).clone()))
+        .unwrap_or_else(|| "sqlite://data/addons.db".into());
+    if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        problems.push(format!(
+            "DATABASE_URL: must start with sqlite: or postgres:// (got {:?})",
+            url.split(':').next().unwrap_or_default()
+        ));
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let env = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_sources(None, &env)
+    }
+
+    #[test]
+    fn defaults_are_the_embedded_setup() {
+        let config = load(&[]).unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.public_base_url, "http://127.0.0.1:3000");
+        assert_eq!(config.database_url, "sqlite://data/addons.db");
+        assert_eq!(config.frame_ancestors, vec![CLOCKIFY_FRAME_ANCESTORS]);
+    }
+
+    #[test]
+    fn the_seeds_names_keep_working() {
+        let config = load(&[
+            ("API_STUDIO_DB_URL", "postgres://db/addons"),
+            ("UW_WEBHOOK_LOG_RETENTION_DAYS", "30"),
+            ("API_STUDIO_BOOTSTRAP_MAX_RPS", "10"),
+        ])
+        .unwrap();
+        assert_eq!(config.database_url, "postgres://db/addons");
+        let key = |addon: &str, id: &str| (addon.to_string(), id.to_string());
+        assert_eq!(config.setting_overrides[&key("universal-webhook", "webhook_log_retention_days")], 30);
+        assert_eq!(config.setting_overrides[&key("api-studio", "bootstrap_max_rps")], 10);
+    }
+
+    #[test]
+    fn every_problem_gets_its_own_line() {
+        let error = load(&[
+            ("LISTEN_ADDR", "nowhere"),
+            ("DATABASE_URL", "mysql://x"),
+            ("UW_BOOTSTRAP_MAX_RPS", "500"),
+            ("FRAME_ANCESTORS", "*"),
+        ])
+        .unwrap_err();
+        assert_eq!(error.0.len(), 4, "{error}");
+        assert!(error.0[0].starts_with("LISTEN_ADDR"));
+        assert!(error.to_string().contains("UW_BOOTSTRAP_MAX_RPS: Bootstrap requests per second must be between 1 and 50"));
+    }
+
+    #[test]
+    fn production_demands_https_a_key_and_clockifys_key() {
+        let error = load(&[("PRODUCTION", "true"), ("CLOCKIFY_PUBLIC_KEY_PATH", "/tmp/x.pem")]).unwrap_err();
+        let text = error.to_string();
+        assert!(text.contains("PUBLIC_BASE_URL: production"), "{text}");
+        assert!(text.contains("SECRET_KEY: production"), "{text}");
+        assert!(text.contains("CLOCKIFY_PUBLIC_KEY_PATH: production"), "{text}");
+    }
+}

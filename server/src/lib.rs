@@ -1,0 +1,146 @@
+//! The add-on server: both add-ons (profiles of one engine) under their own path prefixes,
+//! in one process. `run` does the work; `main.rs` only reads configuration and logs.
+#![forbid(unsafe_code)]
+
+pub mod config;
+mod metrics;
+mod routes;
+mod security;
+mod state;
+pub mod telemetry;
+
+use std::sync::Arc;
+
+use addon_core::{
+    crypto::{SecretBox, SecretKey},
+    session::SessionSigner,
+    store::{SqlStore, Store},
+    token::TokenVerifier,
+};
+use anyhow::Context;
+pub use config::Config;
+use leptos::prelude::LeptosOptions;
+use tokio::net::TcpListener;
+
+pub use crate::state::AppState;
+
+/// Builds the application for `config` and serves it on `listener` until ctrl-c or SIGTERM.
+pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<()> {
+    run_until(config, listener, shutdown_signal()).await
+}
+
+/// Like [`run`], stopping gracefully when `shutdown` completes (tests use this).
+pub async fn run_until(
+    config: Config,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let state = build_state(config).await?;
+    let app = routes::router(state);
+    tracing::info!(address = %listener.local_addr()?, "serving");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("the server stopped with an error")
+}
+
+async fn build_state(config: Config) -> anyhow::Result<AppState> {
+    let store: Arc<dyn Store> = Arc::new(
+        SqlStore::connect(&config.database_url)
+            .await
+            .context("cannot open the database")?,
+    );
+    let verifier = match &config.clockify_public_key_path {
+        Some(path) => {
+            let pem = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            tracing::warn!(key = %path.display(), "trusting a configured token key instead of Clockify's");
+            TokenVerifier::from_pem(&pem)?
+        }
+        None => TokenVerifier::clockify()?,
+    };
+    let secret_key = match &config.secret_key {
+        Some(key) => key.clone(),
+        None => load_or_create_secret_key(&config.data_dir)?,
+    };
+    let leptos_options = LeptosOptions::builder()
+        .output_name("clockify-addons")
+        .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
+        .site_pkg_dir("pkg")
+        .build();
+    Ok(AppState {
+        store,
+        verifier,
+        secrets: SecretBox::new(secret_key.clone()),
+        sessions: SessionSigner::new(&secret_key),
+        http: addon_core::clockify::http_client()?,
+        metrics: metrics::recorder_handle(),
+        leptos_options,
+        config: Arc::new(config),
+    })
+}
+
+/// The embedded default keeps one generated key under the data folder.
+fn load_or_create_secret_key(data_dir: &std::path::Path) -> anyhow::Result<SecretKey> {
+    let path = data_dir.join("secret.key");
+    if path.exists() {
+        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        return SecretKey::from_base64(&text).map_err(|problem| anyhow::anyhow!("{}: {problem}", path.display()));
+    }
+    std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
+    let key = SecretKey::generate();
+    write_private_file(&path, &key.to_base64())?;
+    tracing::info!(path = %path.display(), "generated a new secret key");
+    Ok(key)
+}
+
+fn write_private_file(path: &std::path::Path, contents: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    #[cfg(unix)]
+    let mut file = {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)
+    }
+    .with_context(|| format!("cannot create {}", path.display()))?;
+    #[cfg(not(unix))]
+    let mut file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(contents.as_bytes())?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// The base URL the committed manifests use (the local development server).
+pub const COMMITTED_MANIFEST_BASE_URL: &str = "http://127.0.0.1:3000";
+
+/// Writes `<folder>/<addon key>.json` for every profile.
+pub fn write_manifests(folder: &std::path::Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(folder)?;
+    for profile in addon_core::profile::PROFILES {
+        let path = folder.join(format!("{}.json", profile.key));
+        std::fs::write(&path, addon_core::manifest::manifest_file_text(profile, COMMITTED_MANIFEST_BASE_URL))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,49 @@
+//! The state every handler shares.
+
+use std::sync::Arc;
+
+use addon_core::{crypto::SecretBox, lifecycle::Lifecycle, session::SessionSigner, store::Store, token::TokenVerifier};
+use app::backend::UiBackend;
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use metrics_exporter_prometheus::PrometheusHandle;
+
+use crate::Config;
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub store: Arc<dyn Store>,
+    pub verifier: TokenVerifier,
+    pub secrets: SecretBox,
+    pub sessions: SessionSigner,
+    pub http: reqwest::Client,
+    pub metrics: PrometheusHandle,
+    pub leptos_options: LeptosOptions,
+}
+
+impl AppState {
+    pub fn lifecycle(&self) -> Lifecycle<'_> {
+        Lifecycle {
+            store: self.store.as_ref(),
+            verifier: &self.verifier,
+            secrets: &self.secrets,
+        }
+    }
+
+    /// What the UI's server functions get as context.
+    pub fn ui_backend(&self) -> UiBackend {
+        UiBackend {
+            store: self.store.clone(),
+            verifier: self.verifier.clone(),
+            sessions: self.sessions.clone(),
+            setting_overrides: Arc::new(self.config.setting_overrides.clone()),
+        }
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

@@ -1,0 +1,10 @@
+//! Black-box tests of the add-on server over real HTTP, each on SQLite and on Postgres.
+
+mod support;
+
+mod health;
+mod lifecycle;
+mod manifests;
+mod redaction;
+mod simulator;
+mod ui;

@@ -1,0 +1,242 @@
+//! Starting the server for a test on a fresh database, and signing tokens like Clockify.
+
+use std::{collections::BTreeMap, path::PathBuf};
+
+use addon_core::{claims::ClockifyClaims, crypto::SecretKey, store::Store};
+use serde_json::{json, Value};
+use server::Config;
+use sim::tokens::{self, Signer};
+use tokio::sync::oneshot;
+
+pub const WORKSPACE: &str = "60332d61ff30282b1f23e624";
+pub const ADDON_ID: &str = "62ddf9b201f42e74228efa3c";
+pub const OWNER: &str = "60348d63df70d82b7183e635";
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// A running server with its own database and trusted signing key.
+pub struct TestApp {
+    pub address: String,
+    pub signer: Signer,
+    pub store: Box<dyn Store>,
+    pub http: reqwest::Client,
+    pub data_dir: PathBuf,
+    database: Option<PostgresDatabase>,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+struct PostgresDatabase {
+    admin_url: String,
+    name: String,
+}
+
+/// One signing key per test process: RSA key generation is the slow part.
+pub fn signer() -> Signer {
+    static SIGNER: std::sync::OnceLock<Signer> = std::sync::OnceLock::new();
+    SIGNER.get_or_init(|| Signer::generate().expect("generate a key")).clone()
+}
+
+fn admin_postgres_url() -> String {
+    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// Creates a fresh Postgres database, or `None` (loudly) when no server is reachable and the
+/// run does not require Postgres (`REQUIRE_POSTGRES=1`, which the test command sets).
+async fn fresh_postgres_database() -> Option<(String, PostgresDatabase)> {
+    use sqlx::Connection;
+    let admin_url = admin_postgres_url();
+    let mut admin = match sqlx::PgConnection::connect(&admin_url).await {
+        Ok(connection) => connection,
+        Err(error) => {
+            if std::env::var("REQUIRE_POSTGRES").is_ok_and(|value| value == "1") {
+                panic!("Postgres is required but not reachable at {admin_url}: {error}");
+            }
+            eprintln!("\n*** SKIPPED: Postgres not reachable at {admin_url} ({error}); this test ran on SQLite only ***\n");
+            return None;
+        }
+    };
+    let name = format!("it_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create a test database");
+    let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
+    Some((format!("{base}/{name}"), PostgresDatabase { admin_url, name }))
+}
+
+impl TestApp {
+    /// Starts a server on `db` with `extra` environment variables.
+    pub async fn start(db: Db) -> Option<TestApp> {
+        Self::start_with(db, &[]).await
+    }
+
+    pub async fn start_with(db: Db, extra: &[(&str, &str)]) -> Option<TestApp> {
+        let data_dir = std::env::temp_dir().join(format!("addons-it-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&data_dir).expect("temp dir");
+        let signer = signer();
+        let key_path = data_dir.join("trusted-key.pem");
+        std::fs::write(&key_path, signer.public_key_pem()).expect("write key");
+        let (database_url, database) = match db {
+            Db::Sqlite => (format!("sqlite://{}/addons.db", data_dir.display()), None),
+            Db::Postgres => {
+                let (url, database) = fresh_postgres_database().await?;
+                (url, Some(database))
+            }
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = format!("http://{}", listener.local_addr().expect("address"));
+        let mut env: BTreeMap<String, String> = [
+            ("DATABASE_URL", database_url.as_str()),
+            ("CLOCKIFY_PUBLIC_KEY_PATH", key_path.to_str().unwrap_or_default()),
+            ("DATA_DIR", data_dir.to_str().unwrap_or_default()),
+            ("PUBLIC_BASE_URL", address.as_str()),
+            ("FRAME_ANCESTORS", "http://127.0.0.1:4000"),
+        ]
+        .into_iter()
+        .map(|(key, value)| (key.to_string(), value.to_string()))
+        .collect();
+        env.insert("SECRET_KEY".into(), SecretKey::generate().to_base64());
+        for (key, value) in extra {
+            env.insert((*key).to_string(), (*value).to_string());
+        }
+        let config = Config::from_sources(None, &env).expect("valid test config");
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = server::run_until(config, listener, async {
+                let _ = stopped.await;
+            })
+            .await;
+        });
+        let store = addon_core::store::SqlStore::connect(&database_url).await.expect("test store");
+        let app = TestApp {
+            address,
+            signer,
+            store: Box::new(store),
+            http: reqwest::Client::new(),
+            data_dir,
+            database,
+            shutdown: Some(shutdown),
+        };
+        app.wait_until_ready().await;
+        Some(app)
+    }
+
+    async fn wait_until_ready(&self) {
+        for _ in 0..100 {
+            if let Ok(response) = self.http.get(self.url("/readyz")).send().await {
+                if response.status().is_success() {
+                    return;
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the server did not become ready");
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Posts a lifecycle event with the given token header (if any) and raw body.
+    pub async fn lifecycle(&self, addon: &str, event: &str, token: Option<&str>, body: &str) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(self.url(&format!("/{addon}/lifecycle/{event}")))
+            .header("content-type", "application/json")
+            .body(body.to_string());
+        if let Some(token) = token {
+            request = request.header("X-Addon-Lifecycle-Token", token);
+        }
+        request.send().await.expect("lifecycle request")
+    }
+
+    pub fn lifecycle_token(&self, addon: &str) -> String {
+        self.signer.sign(&tokens::lifecycle_claims(addon, WORKSPACE, ADDON_ID))
+    }
+
+    /// A valid INSTALLED body for `addon`, with two webhook tokens.
+    pub fn installed_body(&self, addon: &str) -> Value {
+        let installation = self.signer.sign(&tokens::installation_claims(addon, WORKSPACE, ADDON_ID, "http://127.0.0.1:9", OWNER));
+        let webhook = self.signer.sign(&tokens::webhook_claims(addon, WORKSPACE, ADDON_ID));
+        json!({
+            "addonId": ADDON_ID,
+            "authToken": installation,
+            "workspaceId": WORKSPACE,
+            "asUser": OWNER,
+            "apiUrl": "http://127.0.0.1:9/api",
+            "addonUserId": "1a2b3c4d5e6f7a8b9c0d1e2f",
+            "webhooks": [
+                { "path": self.url(&format!("/{addon}/webhooks/clockify")), "webhookType": "ADDON", "authToken": webhook },
+                { "path": self.url(&format!("/{addon}/webhooks/clockify")), "webhookType": "ADDON", "authToken": webhook }
+            ]
+        })
+    }
+
+    /// Installs `addon` with a valid token and body; asserts 200.
+    pub async fn install(&self, addon: &str) {
+        let response = self
+            .lifecycle(addon, "installed", Some(&self.lifecycle_token(addon)), &self.installed_body(addon).to_string())
+            .await;
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap_or_default());
+    }
+
+    /// A user token for the iframe.
+    pub fn user_token(&self, addon: &str, role: &str, theme: &str) -> String {
+        self.signer.sign(&tokens::user_claims(addon, WORKSPACE, ADDON_ID, "http://127.0.0.1:9", OWNER, role, theme))
+    }
+
+    pub async fn rows(&self, addon: &str) -> i64 {
+        self.store.count_installation_rows(addon, WORKSPACE).await.expect("count rows")
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        drop(self.store);
+        if let Some(database) = self.database.take() {
+            use sqlx::Connection;
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            if let Ok(mut admin) = sqlx::PgConnection::connect(&database.admin_url).await {
+                let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", database.name))
+                    .execute(&mut admin)
+                    .await;
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+/// Claims with every field set as a Clockify lifecycle token would have them.
+pub fn lifecycle_claims(addon: &str) -> ClockifyClaims {
+    tokens::lifecycle_claims(addon, WORKSPACE, ADDON_ID)
+}
+
+/// Runs `async fn $name(app: &TestApp)` as two tests, `$name::sqlite` and `$name::postgres`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($name:ident) => {
+        mod $name {
+            use $crate::support::{Db, TestApp};
+
+            #[tokio::test]
+            async fn sqlite() {
+                let app = TestApp::start(Db::Sqlite).await.expect("sqlite always runs");
+                super::$name(&app).await;
+                app.stop().await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let Some(app) = TestApp::start(Db::Postgres).await else { return };
+                super::$name(&app).await;
+                app.stop().await;
+            }
+        }
+    };
+}

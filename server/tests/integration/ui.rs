@@ -1,0 +1,66 @@
+//! The iframe page, server-rendered: session from `auth_token`, theme, errors.
+
+use crate::{on_both_backends, support::TestApp};
+
+const ADDON: &str = "universal-webhook";
+
+async fn page(app: &TestApp, query: &str) -> (u16, String) {
+    let response = app.http.get(app.url(&format!("/{ADDON}/ui{query}"))).send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+async fn overview_renders_for_an_admin_token(app: &TestApp) {
+    app.install(ADDON).await;
+    let token = app.user_token(ADDON, "OWNER", "DEFAULT");
+    let (status, html) = page(app, &format!("?auth_token={token}")).await;
+    assert_eq!(status, 200);
+    for text in ["Universal Webhook", "Overview", "Webhooks", "Flows", "Explorer", "Settings", "ACTIVE", "Custom (127.0.0.1:9)"] {
+        assert!(html.contains(text), "missing {text:?} in the page");
+    }
+    assert!(html.contains(r#"data-theme="light""#));
+    assert!(html.contains("/pkg/clockify-addons"), "the hydration scripts are included");
+}
+on_both_backends!(overview_renders_for_an_admin_token);
+
+async fn dark_theme_comes_from_the_token(app: &TestApp) {
+    app.install(ADDON).await;
+    let token = app.user_token(ADDON, "OWNER", "DARK");
+    let (_, html) = page(app, &format!("?auth_token={token}")).await;
+    assert!(html.contains(r#"data-theme="dark""#));
+}
+on_both_backends!(dark_theme_comes_from_the_token);
+
+async fn tampered_missing_and_non_admin_tokens_show_the_error_page(app: &TestApp) {
+    app.install(ADDON).await;
+    let token = app.user_token(ADDON, "OWNER", "DEFAULT");
+    let tampered = format!("{}x", &token);
+    let (_, html) = page(app, &format!("?auth_token={tampered}")).await;
+    assert!(html.contains("could not be opened") && html.contains("signature is not valid"), "{html}");
+    let (_, html) = page(app, "").await;
+    assert!(html.contains("needs Clockify"));
+    let member = app.user_token(ADDON, "REGULAR", "DEFAULT");
+    let (_, html) = page(app, &format!("?auth_token={member}")).await;
+    assert!(html.contains("only workspace admins"));
+    assert!(!html.contains("Fetching from Clockify"), "no installation data leaks to the error page");
+}
+on_both_backends!(tampered_missing_and_non_admin_tokens_show_the_error_page);
+
+async fn a_token_for_the_other_addon_is_refused(app: &TestApp) {
+    app.install(ADDON).await;
+    let token = app.user_token("api-studio", "OWNER", "DEFAULT");
+    let (_, html) = page(app, &format!("?auth_token={token}")).await;
+    assert!(html.contains("another add-on"), "{html}");
+}
+on_both_backends!(a_token_for_the_other_addon_is_refused);
+
+async fn settings_page_shows_each_value_and_its_source(app: &TestApp) {
+    app.install(ADDON).await;
+    let token = app.user_token(ADDON, "OWNER", "DEFAULT");
+    let response = app.http.get(app.url(&format!("/{ADDON}/ui/settings?auth_token={token}"))).send().await.unwrap();
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Webhook log retention (days)"));
+    assert!(html.contains(">90<"), "the default retention shows");
+    assert!(html.contains(">default<"));
+}
+on_both_backends!(settings_page_shows_each_value_and_its_source);

@@ -1,0 +1,144 @@
+//! The simulator's own control API under `/sim`: install and manage add-ons, mint tokens,
+//! read the key and the demo workspace. Not part of Clockify.
+
+use axum::{
+    extract::{rejection::JsonRejection, Path, Query, State},
+    http::header,
+    response::IntoResponse,
+    routing::{delete, get, post},
+    Json, Router,
+};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::{
+    error::{Error, Result},
+    install::{self, Installed},
+    lifecycle::Report,
+    page::normalize_theme,
+    settings::SettingUpdate,
+    state::AppState,
+};
+
+/// Every `/sim` route (the caller nests this under `/sim`).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/install", post(install_addon))
+        .route("/addons", get(list_addons))
+        .route("/addons/{key}", delete(delete_addon))
+        .route("/addons/{key}/status", post(set_status))
+        .route("/addons/{key}/settings", post(update_settings))
+        .route("/token", get(user_token))
+        .route("/public-key.pem", get(public_key))
+        .route("/workspace", get(workspace))
+}
+
+fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T> {
+    body.map(|Json(value)| value)
+        .map_err(|rejection| Error::BadRequest(rejection.body_text()))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InstallRequest {
+    manifest_url: String,
+}
+
+async fn install_addon(
+    State(sim): State<AppState>,
+    body: Result<Json<InstallRequest>, JsonRejection>,
+) -> Result<Json<Installed>> {
+    let request = json_body(body)?;
+    Ok(Json(install::install(&sim, &request.manifest_url).await?))
+}
+
+async fn list_addons(State(sim): State<AppState>) -> Json<Vec<Value>> {
+    Json(
+        sim.installations()
+            .into_iter()
+            .map(|installation| {
+                json!({
+                    "key": installation.key,
+                    "name": installation.name,
+                    "addonId": installation.addon_id,
+                    "baseUrl": installation.base_url,
+                    "status": installation.status,
+                    "components": installation.components(),
+                })
+            })
+            .collect(),
+    )
+}
+
+async fn delete_addon(
+    State(sim): State<AppState>,
+    Path(key): Path<String>,
+) -> Result<Json<Report>> {
+    Ok(Json(install::uninstall(&sim, &key).await?))
+}
+
+#[derive(Debug, Deserialize)]
+struct StatusRequest {
+    status: String,
+}
+
+async fn set_status(
+    State(sim): State<AppState>,
+    Path(key): Path<String>,
+    body: Result<Json<StatusRequest>, JsonRejection>,
+) -> Result<Json<Report>> {
+    let request = json_body(body)?;
+    Ok(Json(
+        install::set_status(&sim, &key, &request.status).await?,
+    ))
+}
+
+async fn update_settings(
+    State(sim): State<AppState>,
+    Path(key): Path<String>,
+    body: Result<Json<Vec<SettingUpdate>>, JsonRejection>,
+) -> Result<Json<Report>> {
+    let updates = json_body(body)?;
+    Ok(Json(install::update_settings(&sim, &key, &updates).await?))
+}
+
+#[derive(Debug, Deserialize)]
+struct TokenQuery {
+    addon: String,
+    theme: Option<String>,
+    role: Option<String>,
+    /// Defaults to the owner.
+    user: Option<String>,
+}
+
+async fn user_token(
+    State(sim): State<AppState>,
+    Query(query): Query<TokenQuery>,
+) -> Result<Json<Value>> {
+    let installation = sim
+        .installation(&query.addon)
+        .ok_or_else(|| Error::NotFound(format!("add-on {} is not installed", query.addon)))?;
+    let user = match &query.user {
+        Some(user_id) => sim
+            .workspace
+            .user(user_id)
+            .ok_or_else(|| Error::NotFound(format!("no user {user_id} in the workspace")))?,
+        None => sim.workspace.owner(),
+    };
+    let role = query.role.as_deref().unwrap_or(&user.role);
+    let theme = normalize_theme(query.theme.as_deref());
+    Ok(Json(
+        json!({ "token": sim.user_token(&installation, &user.id, role, theme) }),
+    ))
+}
+
+async fn public_key(State(sim): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/x-pem-file")],
+        sim.signer.public_key_pem(),
+    )
+}
+
+async fn workspace(State(sim): State<AppState>) -> Json<Value> {
+    Json(serde_json::to_value(&sim.workspace).unwrap_or(Value::Null))
+}

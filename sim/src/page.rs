@@ -1,0 +1,258 @@
+//! The workspace page: a Clockify-like shell that hosts add-on sidebar components in an iframe.
+
+use axum::{
+    extract::{Query, State},
+    response::{Html, Redirect},
+    routing::get,
+    Router,
+};
+use serde::Deserialize;
+
+use crate::{
+    addon::{join_url, Installation},
+    html::{escape, query_encode},
+    state::{AppState, Sim},
+};
+
+/// `GET /` and `GET /workspace`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/workspace") }))
+        .route("/workspace", get(workspace_page))
+}
+
+/// Query of `GET /workspace`.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    /// Key of the add-on whose sidebar component to show.
+    pub addon: Option<String>,
+    /// `DARK` or `DEFAULT` (anything else counts as `DEFAULT`).
+    pub theme: Option<String>,
+}
+
+/// `DARK` if asked for (any case), else `DEFAULT`.
+pub fn normalize_theme(theme: Option<&str>) -> &'static str {
+    match theme {
+        Some(theme) if theme.eq_ignore_ascii_case("DARK") => "DARK",
+        _ => "DEFAULT",
+    }
+}
+
+async fn workspace_page(
+    State(sim): State<AppState>,
+    Query(query): Query<PageQuery>,
+) -> Html<String> {
+    Html(render(&sim, &query))
+}
+
+fn page_link(addon: Option<&str>, theme: &str) -> String {
+    match addon {
+        Some(key) => format!("/workspace?addon={}&theme={theme}", query_encode(key)),
+        None => format!("/workspace?theme={theme}"),
+    }
+}
+
+const CLOCKIFY_ENTRIES: [&str; 8] = [
+    "Time tracker",
+    "Calendar",
+    "Reports",
+    "Projects",
+    "Team",
+    "Clients",
+    "Tags",
+    "Settings",
+];
+
+/// Renders the page for `query`.
+pub fn render(sim: &Sim, query: &PageQuery) -> String {
+    let theme = normalize_theme(query.theme.as_deref());
+    let installations = sim.installations();
+    let selected = query.addon.as_deref();
+    let other_theme = if theme == "DARK" { "DEFAULT" } else { "DARK" };
+    let toggle_label = if theme == "DARK" {
+        "Light theme"
+    } else {
+        "Dark theme"
+    };
+
+    let mut sidebar = String::new();
+    for entry in CLOCKIFY_ENTRIES {
+        sidebar.push_str(&format!(
+            r#"<span class="nav-item inert" aria-disabled="true"><span class="dot"></span>{}</span>"#,
+            escape(entry)
+        ));
+    }
+    sidebar.push_str(r#"<hr class="divider"><div class="nav-heading">Add-ons</div>"#);
+    // Clockify hides the components of an inactive add-on.
+    for installation in installations.iter().filter(|i| i.status == "ACTIVE") {
+        if let Some(component) = installation.sidebar() {
+            let active = if selected == Some(installation.key.as_str()) {
+                " active"
+            } else {
+                ""
+            };
+            sidebar.push_str(&format!(
+                r#"<a class="nav-item addon-link{active}" data-addon-link="{key}" href="{href}"><span class="dot addon"></span>{label}</a>"#,
+                key = escape(&installation.key),
+                href = escape(&page_link(Some(&installation.key), theme)),
+                label = escape(&component.label),
+            ));
+        }
+    }
+
+    let main = match selected {
+        Some(key) => match installations.iter().find(|i| i.key == key) {
+            Some(installation) => addon_panel(sim, installation, theme).unwrap_or_else(|| {
+                welcome(
+                    sim,
+                    &installations,
+                    Some(&format!(
+                        "{} has no sidebar component to show, or is inactive.",
+                        installation.name
+                    )),
+                )
+            }),
+            None => welcome(
+                sim,
+                &installations,
+                Some(&format!("No add-on with key {key} is installed.")),
+            ),
+        },
+        None => welcome(sim, &installations, None),
+    };
+
+    format!(
+        r#"<!doctype html>
+<html lang="en" data-theme="{theme}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · Clockify (simulated)</title>
+<style>{css}</style>
+</head>
+<body class="theme-{theme_class}">
+<header class="topbar">
+  <a class="logo" href="{home}"><span class="logo-mark">◷</span>clockify</a>
+  <span class="workspace-name" id="workspace-name">{title}</span>
+  <span class="plan">{plan}</span>
+  <span class="spacer"></span>
+  <a class="theme-toggle" id="theme-toggle" data-theme-toggle="{other_theme}" href="{toggle_href}">{toggle_label}</a>
+  <span class="avatar" title="{owner}">{initials}</span>
+</header>
+<div class="layout">
+  <nav class="sidebar" id="sidebar">{sidebar}</nav>
+  <main class="main" id="main">{main}</main>
+</div>
+</body>
+</html>
+"#,
+        title = escape(&sim.workspace.name),
+        css = CSS,
+        theme_class = if theme == "DARK" { "dark" } else { "light" },
+        home = escape(&page_link(None, theme)),
+        plan = escape(&sim.workspace.plan),
+        toggle_href = escape(&page_link(selected, other_theme)),
+        owner = escape(&sim.workspace.owner().name),
+        initials = escape(&initials(&sim.workspace.owner().name)),
+    )
+}
+
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|word| word.chars().next())
+        .take(2)
+        .collect()
+}
+
+/// The iframe for the add-on's sidebar component, with a fresh owner token in the theme.
+fn addon_panel(sim: &Sim, installation: &Installation, theme: &str) -> Option<String> {
+    if installation.status != "ACTIVE" {
+        return None;
+    }
+    let component = installation.sidebar()?;
+    let owner = sim.workspace.owner();
+    let token = sim.user_token(installation, &owner.id, &owner.role, theme);
+    let url = join_url(&installation.base_url, &component.path);
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let src = format!("{url}{separator}auth_token={}", query_encode(&token));
+    Some(format!(
+        r#"<div class="addon-header"><h1>{label}</h1><span class="muted">{name}</span></div>
+<iframe id="addon-frame" name="addon-frame" data-addon="{key}" title="{label}" src="{src}"></iframe>"#,
+        label = escape(&component.label),
+        name = escape(&installation.name),
+        key = escape(&installation.key),
+        src = escape(&src),
+    ))
+}
+
+fn welcome(sim: &Sim, installations: &[Installation], notice: Option<&str>) -> String {
+    let notice = notice
+        .map(|text| format!(r#"<p class="notice" id="notice">{}</p>"#, escape(text)))
+        .unwrap_or_default();
+    let list = if installations.is_empty() {
+        r#"<p class="muted" id="no-addons">No add-ons installed yet. Install one with <code>POST /sim/install</code> or <code>--install &lt;manifest URL&gt;</code>.</p>"#.to_string()
+    } else {
+        let items: String = installations
+            .iter()
+            .map(|installation| {
+                format!(
+                    r#"<li data-addon="{key}"><strong>{name}</strong> <code>{key}</code> <span class="status status-{status_class}">{status}</span></li>"#,
+                    key = escape(&installation.key),
+                    name = escape(&installation.name),
+                    status = escape(&installation.status),
+                    status_class = escape(&installation.status.to_lowercase()),
+                )
+            })
+            .collect();
+        format!(r#"<ul class="addon-list" id="installed-addons">{items}</ul>"#)
+    };
+    format!(
+        r#"<section class="panel" id="welcome"><h1>Welcome to {name}</h1>{notice}
+<p>This is the local Clockify simulator. Pick an add-on in the sidebar to open it.</p>
+<h2>Installed add-ons</h2>{list}</section>"#,
+        name = escape(&sim.workspace.name),
+    )
+}
+
+const CSS: &str = r#"
+:root { --blue: #03A9F4; }
+* { box-sizing: border-box; }
+html, body { margin: 0; height: 100%; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; font-size: 14px; }
+body.theme-light { --bg: #F2F6F8; --surface: #FFFFFF; --text: #333333; --muted: #999999; --border: #C6D2D9; --hover: #E4EAEE; }
+body.theme-dark { --bg: #1E2A33; --surface: #263540; --text: #E3E8EB; --muted: #8FA0AB; --border: #3A4B57; --hover: #2F414D; }
+body { background: var(--bg); color: var(--text); display: flex; flex-direction: column; }
+a { color: var(--blue); text-decoration: none; }
+.topbar { height: 56px; display: flex; align-items: center; gap: 16px; padding: 0 20px; background: var(--surface); border-bottom: 1px solid var(--border); }
+.logo { font-weight: 700; font-size: 20px; color: var(--blue); display: flex; align-items: center; gap: 6px; letter-spacing: -0.5px; }
+.logo-mark { font-size: 22px; }
+.workspace-name { font-weight: 600; }
+.plan { font-size: 11px; color: var(--muted); border: 1px solid var(--border); border-radius: 3px; padding: 1px 6px; }
+.spacer { flex: 1; }
+.theme-toggle { border: 1px solid var(--blue); border-radius: 3px; padding: 5px 10px; }
+.theme-toggle:hover { background: var(--blue); color: #fff; }
+.avatar { width: 32px; height: 32px; border-radius: 50%; background: var(--blue); color: #fff; display: flex; align-items: center; justify-content: center; font-weight: 600; font-size: 12px; }
+.layout { flex: 1; display: flex; min-height: 0; }
+.sidebar { width: 220px; background: var(--surface); border-right: 1px solid var(--border); padding: 12px 0; overflow-y: auto; display: flex; flex-direction: column; }
+.nav-item { display: flex; align-items: center; gap: 10px; padding: 9px 20px; color: var(--text); }
+.nav-item.inert { color: var(--muted); cursor: default; }
+.nav-item.addon-link:hover { background: var(--hover); }
+.nav-item.active { background: var(--hover); border-left: 3px solid var(--blue); padding-left: 17px; font-weight: 600; }
+.dot { width: 14px; height: 14px; border-radius: 3px; border: 2px solid var(--muted); flex: none; }
+.dot.addon { border-color: var(--blue); background: var(--blue); }
+.divider { border: 0; border-top: 1px solid var(--border); margin: 10px 0; width: 100%; }
+.nav-heading { padding: 4px 20px; font-size: 11px; text-transform: uppercase; color: var(--muted); letter-spacing: 0.5px; }
+.main { flex: 1; display: flex; flex-direction: column; padding: 20px; min-width: 0; }
+.addon-header { display: flex; align-items: baseline; gap: 12px; margin-bottom: 12px; }
+.addon-header h1 { font-size: 20px; font-weight: 400; margin: 0; }
+.muted { color: var(--muted); }
+#addon-frame { flex: 1; width: 100%; border: 1px solid var(--border); background: var(--surface); min-height: 480px; }
+.panel { background: var(--surface); border: 1px solid var(--border); padding: 24px; max-width: 760px; }
+.panel h1 { font-size: 22px; font-weight: 400; margin-top: 0; }
+.panel h2 { font-size: 15px; margin-top: 24px; }
+.notice { border-left: 3px solid #FF9800; padding: 8px 12px; background: var(--hover); }
+.addon-list { padding-left: 18px; line-height: 1.9; }
+.status { font-size: 11px; border-radius: 3px; padding: 1px 6px; color: #fff; background: #4CAF50; }
+.status-inactive { background: #999999; }
+code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
+"#;

@@ -1,0 +1,7 @@
+//! Black-box tests: the real simulator on 127.0.0.1:0 and a recording fake add-on.
+
+mod common;
+mod install;
+mod page;
+mod rest;
+mod workspace;
