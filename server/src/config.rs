@@ -147,6 +147,7 @@ fn check(raw: RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<Config,
     };
     let public_base_url = raw
         .public_base_url
+        .clone()
         .unwrap_or_else(|| format!("http://{listen}"))
         .trim_end_matches('/')
         .to_string();

@@ -111,12 +111,7 @@ pub fn webhooks(manifest: &Value) -> Vec<(String, String)> {
     };
     list.iter()
         .map(|webhook| {
-            let text = |field| {
-                webhook
-                    .get(field)
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-            };
+            let text = |field| webhook.get(field).and_then(Value::as_str).unwrap_or_default();
             (text("event").to_string(), text("path").to_string())
         })
         .collect()

@@ -97,14 +97,7 @@ mod tests {
 
     #[test]
     fn defaults_and_repeated_installs() {
-        let cli = Cli::try_parse_from([
-            "sim",
-            "--install",
-            "http://a/manifest",
-            "--install",
-            "http://b/m",
-        ])
-        .unwrap();
+        let cli = Cli::try_parse_from(["sim", "--install", "http://a/manifest", "--install", "http://b/m"]).unwrap();
         let config = cli.config();
         assert_eq!(cli.listen.to_string(), "127.0.0.1:4000");
         assert_eq!(config.workspace, WorkspaceSpec::default());

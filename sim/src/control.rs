@@ -70,10 +70,7 @@ async fn list_addons(State(sim): State<AppState>) -> Json<Vec<Value>> {
     )
 }
 
-async fn delete_addon(
-    State(sim): State<AppState>,
-    Path(key): Path<String>,
-) -> Result<Json<Report>> {
+async fn delete_addon(State(sim): State<AppState>, Path(key): Path<String>) -> Result<Json<Report>> {
     Ok(Json(install::uninstall(&sim, &key).await?))
 }
 
@@ -88,9 +85,7 @@ async fn set_status(
     body: Result<Json<StatusRequest>, JsonRejection>,
 ) -> Result<Json<Report>> {
     let request = json_body(body)?;
-    Ok(Json(
-        install::set_status(&sim, &key, &request.status).await?,
-    ))
+    Ok(Json(install::set_status(&sim, &key, &request.status).await?))
 }
 
 async fn update_settings(
@@ -111,10 +106,7 @@ struct TokenQuery {
     user: Option<String>,
 }
 
-async fn user_token(
-    State(sim): State<AppState>,
-    Query(query): Query<TokenQuery>,
-) -> Result<Json<Value>> {
+async fn user_token(State(sim): State<AppState>, Query(query): Query<TokenQuery>) -> Result<Json<Value>> {
     let installation = sim
         .installation(&query.addon)
         .ok_or_else(|| Error::NotFound(format!("add-on {} is not installed", query.addon)))?;

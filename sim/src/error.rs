@@ -65,9 +65,9 @@ impl Error {
             Error::ApiNotFound(_) | Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::InvalidManifest { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            Error::ManifestUnreachable(_)
-            | Error::AddonUnreachable(_)
-            | Error::AddonRejected { .. } => StatusCode::BAD_GATEWAY,
+            Error::ManifestUnreachable(_) | Error::AddonUnreachable(_) | Error::AddonRejected { .. } => {
+                StatusCode::BAD_GATEWAY
+            }
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -54,12 +54,9 @@ pub async fn fetch_manifest(sim: &Sim, manifest_url: &str) -> Result<Value> {
             "GET {manifest_url} answered {status}"
         )));
     }
-    response
-        .json()
-        .await
-        .map_err(|error| Error::InvalidManifest {
-            problems: vec![format!("/: not JSON: {error}")],
-        })
+    response.json().await.map_err(|error| Error::InvalidManifest {
+        problems: vec![format!("/: not JSON: {error}")],
+    })
 }
 
 /// Problems that the schema does not catch but Clockify would refuse on.

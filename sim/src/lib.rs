@@ -67,13 +67,8 @@ pub async fn build_state(config: &SimConfig, public_url: String) -> anyhow::Resu
 /// Serves the simulator on `listener` until Ctrl-C or SIGTERM, installing `config.install`
 /// in the background once it is up.
 pub async fn run(config: SimConfig, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
-    let address = listener
-        .local_addr()
-        .context("reading the listener address")?;
-    let public_url = config
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{address}"));
+    let address = listener.local_addr().context("reading the listener address")?;
+    let public_url = config.public_url.clone().unwrap_or_else(|| format!("http://{address}"));
     let sim = build_state(&config, public_url).await?;
     tracing::info!(%address, public_url = %sim.public_url, workspace_id = %sim.workspace.id, "sim listening");
     for manifest_url in config.install.clone() {

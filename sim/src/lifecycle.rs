@@ -43,12 +43,7 @@ pub struct Report {
 
 /// POSTs lifecycle event `kind` with `body` to the path the manifest declares for it, with a
 /// fresh lifecycle token. `Ok(None)` when the manifest declares no such lifecycle path.
-pub async fn deliver(
-    sim: &Sim,
-    installation: &Installation,
-    kind: &str,
-    body: &Value,
-) -> Result<Option<Answer>> {
+pub async fn deliver(sim: &Sim, installation: &Installation, kind: &str, body: &Value) -> Result<Option<Answer>> {
     let Some(path) = installation.lifecycle_path(kind) else {
         tracing::info!(addon = %installation.key, event = kind, "no lifecycle path declared; not sent");
         return Ok(None);
@@ -70,9 +65,7 @@ pub async fn deliver(
         Ok(response) => response,
         Err(error) => {
             tracing::warn!(method = "POST", %url, event = kind, error = %error, "lifecycle call failed");
-            return Err(Error::AddonUnreachable(format!(
-                "{kind} to {url} failed: {error}"
-            )));
+            return Err(Error::AddonUnreachable(format!("{kind} to {url} failed: {error}")));
         }
     };
     let status = response.status().as_u16();
@@ -82,22 +75,14 @@ pub async fn deliver(
 }
 
 /// Like [`deliver`], but folds the outcome into a [`Report`] (never fails).
-pub async fn deliver_and_report(
-    sim: &Sim,
-    installation: &Installation,
-    kind: &str,
-    body: &Value,
-) -> Report {
+pub async fn deliver_and_report(sim: &Sim, installation: &Installation, kind: &str, body: &Value) -> Report {
     let (status, error) = match deliver(sim, installation, kind, body).await {
         Ok(Some(answer)) if answer.is_success() => (Some(answer.status), None),
         Ok(Some(answer)) => (
             Some(answer.status),
             Some(format!("the add-on answered {}", answer.status)),
         ),
-        Ok(None) => (
-            None,
-            Some(format!("the manifest declares no {kind} lifecycle path")),
-        ),
+        Ok(None) => (None, Some(format!("the manifest declares no {kind} lifecycle path"))),
         Err(error) => (None, Some(error.to_string())),
     };
     Report {

@@ -38,10 +38,7 @@ pub fn normalize_theme(theme: Option<&str>) -> &'static str {
     }
 }
 
-async fn workspace_page(
-    State(sim): State<AppState>,
-    Query(query): Query<PageQuery>,
-) -> Html<String> {
+async fn workspace_page(State(sim): State<AppState>, Query(query): Query<PageQuery>) -> Html<String> {
     Html(render(&sim, &query))
 }
 
@@ -69,11 +66,7 @@ pub fn render(sim: &Sim, query: &PageQuery) -> String {
     let installations = sim.installations();
     let selected = query.addon.as_deref();
     let other_theme = if theme == "DARK" { "DEFAULT" } else { "DARK" };
-    let toggle_label = if theme == "DARK" {
-        "Light theme"
-    } else {
-        "Dark theme"
-    };
+    let toggle_label = if theme == "DARK" { "Light theme" } else { "Dark theme" };
 
     let mut sidebar = String::new();
     for entry in CLOCKIFY_ENTRIES {
@@ -106,6 +99,7 @@ pub fn render(sim: &Sim, query: &PageQuery) -> String {
                 welcome(
                     sim,
                     &installations,
+                    theme,
                     Some(&format!(
                         "{} has no sidebar component to show, or is inactive.",
                         installation.name
@@ -115,10 +109,11 @@ pub fn render(sim: &Sim, query: &PageQuery) -> String {
             None => welcome(
                 sim,
                 &installations,
+                theme,
                 Some(&format!("No add-on with key {key} is installed.")),
             ),
         },
-        None => welcome(sim, &installations, None),
+        None => welcome(sim, &installations, theme, None),
     };
 
     format!(
@@ -176,16 +171,21 @@ fn addon_panel(sim: &Sim, installation: &Installation, theme: &str) -> Option<St
     let separator = if url.contains('?') { '&' } else { '?' };
     let src = format!("{url}{separator}auth_token={}", query_encode(&token));
     Some(format!(
-        r#"<div class="addon-header"><h1>{label}</h1><span class="muted">{name}</span></div>
+        r#"<div class="addon-header"><h1>{label}</h1>{name}</div>
 <iframe id="addon-frame" name="addon-frame" data-addon="{key}" title="{label}" src="{src}"></iframe>"#,
         label = escape(&component.label),
-        name = escape(&installation.name),
+        // The add-on's name only when the label does not already say it.
+        name = if component.label == installation.name {
+            String::new()
+        } else {
+            format!(r#"<span class="muted">{}</span>"#, escape(&installation.name))
+        },
         key = escape(&installation.key),
         src = escape(&src),
     ))
 }
 
-fn welcome(sim: &Sim, installations: &[Installation], notice: Option<&str>) -> String {
+fn welcome(sim: &Sim, installations: &[Installation], theme: &str, notice: Option<&str>) -> String {
     let notice = notice
         .map(|text| format!(r#"<p class="notice" id="notice">{}</p>"#, escape(text)))
         .unwrap_or_default();
@@ -196,8 +196,9 @@ fn welcome(sim: &Sim, installations: &[Installation], notice: Option<&str>) -> S
             .iter()
             .map(|installation| {
                 format!(
-                    r#"<li data-addon="{key}"><strong>{name}</strong> <code>{key}</code> <span class="status status-{status_class}">{status}</span></li>"#,
+                    r#"<li data-addon="{key}"><a href="{href}"><strong>{name}</strong></a> <code>{key}</code> <span class="status status-{status_class}">{status}</span></li>"#,
                     key = escape(&installation.key),
+                    href = escape(&page_link(Some(&installation.key), theme)),
                     name = escape(&installation.name),
                     status = escape(&installation.status),
                     status_class = escape(&installation.status.to_lowercase()),

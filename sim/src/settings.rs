@@ -74,16 +74,9 @@ pub fn apply(settings: &mut Value, updates: &[SettingUpdate]) -> Result<()> {
         )));
     }
     for_each_setting(settings, &mut |setting| {
-        let id = setting
-            .get("id")
-            .and_then(Value::as_str)
-            .map(str::to_string);
+        let id = setting.get("id").and_then(Value::as_str).map(str::to_string);
         // The last update for an id wins, as if they were applied in order.
-        if let Some(update) = updates
-            .iter()
-            .rev()
-            .find(|update| Some(&update.id) == id.as_ref())
-        {
+        if let Some(update) = updates.iter().rev().find(|update| Some(&update.id) == id.as_ref()) {
             setting["value"] = update.value.clone();
         }
     });
@@ -118,16 +111,10 @@ mod tests {
     #[test]
     fn applies_known_ids_and_rejects_unknown_ones() {
         let mut settings = sample();
-        let update = |id: &str, value| SettingUpdate {
-            id: id.into(),
-            value,
-        };
+        let update = |id: &str, value| SettingUpdate { id: id.into(), value };
         apply(&mut settings, &[update("b", json!(9))]).unwrap();
         assert_eq!(flat_list(&settings)[1]["value"], 9);
-        let error = apply(
-            &mut settings,
-            &[update("a", json!("y")), update("zz", json!(1))],
-        );
+        let error = apply(&mut settings, &[update("a", json!("y")), update("zz", json!(1))]);
         assert!(matches!(error, Err(Error::BadRequest(_))));
         assert_eq!(flat_list(&settings)[0]["value"], "x");
     }

@@ -30,12 +30,7 @@ pub struct Sim {
 
 impl Sim {
     /// A simulator with no add-on installed.
-    pub fn new(
-        public_url: String,
-        signer: Signer,
-        workspace: Workspace,
-        http: reqwest::Client,
-    ) -> Sim {
+    pub fn new(public_url: String, signer: Signer, workspace: Workspace, http: reqwest::Client) -> Sim {
         Sim {
             public_url: public_url.trim_end_matches('/').to_string(),
             signer,
@@ -109,13 +104,7 @@ impl Sim {
     }
 
     /// A fresh user token for `installation`, as the iframe's `auth_token`.
-    pub fn user_token(
-        &self,
-        installation: &Installation,
-        user_id: &str,
-        role: &str,
-        theme: &str,
-    ) -> String {
+    pub fn user_token(&self, installation: &Installation, user_id: &str, role: &str, theme: &str) -> String {
         self.signer.sign(&tokens::user_claims(
             &installation.key,
             &self.workspace.id,

@@ -10,8 +10,5 @@ pub fn init() {
         .and_then(|level| EnvFilter::try_new(level).ok())
         .unwrap_or_else(|| EnvFilter::new("info"));
     // A subscriber may already be installed (tests); keep it then.
-    let _ = tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(filter)
-        .try_init();
+    let _ = tracing_subscriber::fmt().json().with_env_filter(filter).try_init();
 }

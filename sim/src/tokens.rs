@@ -41,8 +41,7 @@ impl Signer {
     /// Loads `sim-private-key.pem` from `dir`, or generates a 2048-bit key and writes it there;
     /// then (always) writes `sim-public-key.pem` beside it.
     pub fn load_or_create(dir: &Path) -> anyhow::Result<Signer> {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("creating the data directory {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| format!("creating the data directory {}", dir.display()))?;
         let private_path = dir.join(PRIVATE_KEY_FILE);
         let key = if private_path.exists() {
             let pem = std::fs::read_to_string(&private_path)
@@ -51,9 +50,7 @@ impl Signer {
                 .with_context(|| format!("{} is not a PKCS#8 RSA key", private_path.display()))?
         } else {
             let key = generate_key()?;
-            let pem = key
-                .to_pkcs8_pem(LineEnding::LF)
-                .context("encoding the private key")?;
+            let pem = key.to_pkcs8_pem(LineEnding::LF).context("encoding the private key")?;
             std::fs::write(&private_path, pem.as_bytes())
                 .with_context(|| format!("writing {}", private_path.display()))?;
             key
@@ -71,17 +68,13 @@ impl Signer {
     }
 
     fn from_key(key: &RsaPrivateKey) -> anyhow::Result<Signer> {
-        let private_pem = key
-            .to_pkcs8_pem(LineEnding::LF)
-            .context("encoding the private key")?;
+        let private_pem = key.to_pkcs8_pem(LineEnding::LF).context("encoding the private key")?;
         let public_pem = RsaPublicKey::from(key)
             .to_public_key_pem(LineEnding::LF)
             .context("encoding the public key")?;
         Ok(Signer {
-            encoding: EncodingKey::from_rsa_pem(private_pem.as_bytes())
-                .context("loading the private key")?,
-            decoding: DecodingKey::from_rsa_pem(public_pem.as_bytes())
-                .context("loading the public key")?,
+            encoding: EncodingKey::from_rsa_pem(private_pem.as_bytes()).context("loading the private key")?,
+            decoding: DecodingKey::from_rsa_pem(public_pem.as_bytes()).context("loading the public key")?,
             public_pem,
         })
     }
@@ -105,8 +98,7 @@ impl Signer {
         let mut validation = Validation::new(Algorithm::RS256);
         validation.set_issuer(&["clockify"]);
         validation.set_required_spec_claims(&["iss", "sub"]);
-        jsonwebtoken::decode::<ClockifyClaims>(token, &self.decoding, &validation)
-            .map(|data| data.claims)
+        jsonwebtoken::decode::<ClockifyClaims>(token, &self.decoding, &validation).map(|data| data.claims)
     }
 }
 
@@ -172,11 +164,7 @@ pub fn installation_claims(
     public_url: &str,
     owner_id: &str,
 ) -> ClockifyClaims {
-    with_urls(
-        base_claims(addon_key, workspace_id, addon_id),
-        public_url,
-        owner_id,
-    )
+    with_urls(base_claims(addon_key, workspace_id, addon_id), public_url, owner_id)
 }
 
 /// Claims of a user token (the iframe's `auth_token`): the viewing user, their role,
@@ -190,11 +178,7 @@ pub fn user_claims(
     role: &str,
     theme: &str,
 ) -> ClockifyClaims {
-    let mut claims = with_urls(
-        base_claims(addon_key, workspace_id, addon_id),
-        public_url,
-        user_id,
-    );
+    let mut claims = with_urls(base_claims(addon_key, workspace_id, addon_id), public_url, user_id);
     claims.exp = claims.iat.map(|iat| iat + USER_TOKEN_SECONDS);
     claims.workspace_role = Some(role.into());
     claims.theme = Some(theme.into());
@@ -213,20 +197,13 @@ mod tests {
         let verified = signer.verify(&signer.sign(&claims)).unwrap();
         assert_eq!(verified, claims);
         assert_eq!(verified.backend_url.as_deref(), Some("http://sim/api"));
-        assert_eq!(
-            verified.exp,
-            Some(verified.iat.unwrap() + USER_TOKEN_SECONDS)
-        );
-        assert!(signer
-            .public_key_pem()
-            .starts_with("-----BEGIN PUBLIC KEY-----"));
+        assert_eq!(verified.exp, Some(verified.iat.unwrap() + USER_TOKEN_SECONDS));
+        assert!(signer.public_key_pem().starts_with("-----BEGIN PUBLIC KEY-----"));
     }
 
     #[test]
     fn another_key_does_not_verify() {
-        let token = Signer::generate()
-            .unwrap()
-            .sign(&lifecycle_claims("k", "ws", "a"));
+        let token = Signer::generate().unwrap().sign(&lifecycle_claims("k", "ws", "a"));
         assert!(Signer::generate().unwrap().verify(&token).is_err());
     }
 

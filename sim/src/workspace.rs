@@ -209,8 +209,7 @@ const TAG_NAMES: &[&str] = &[
 ];
 /// Clockify's project colour palette.
 const COLORS: &[&str] = &[
-    "#03A9F4", "#F44336", "#4CAF50", "#FF9800", "#9C27B0", "#3F51B5", "#009688", "#795548",
-    "#E91E63", "#607D8B",
+    "#03A9F4", "#F44336", "#4CAF50", "#FF9800", "#9C27B0", "#3F51B5", "#009688", "#795548", "#E91E63", "#607D8B",
 ];
 const ROLES: &[&str] = &["WORKSPACE_ADMIN", "TEAM_MANAGER", "PROJECT_MANAGER"];
 
@@ -371,10 +370,7 @@ mod tests {
         assert_eq!(workspace.name, "Demo Workspace");
         assert_eq!(workspace.plan, "ENTERPRISE");
         let owner = workspace.owner();
-        assert_eq!(
-            (owner.name.as_str(), owner.role.as_str()),
-            ("Ada Admin", "OWNER")
-        );
+        assert_eq!((owner.name.as_str(), owner.role.as_str()), ("Ada Admin", "OWNER"));
         assert_eq!(owner.email, "ada@example.com");
         let mut ids = HashSet::new();
         let all_ids = std::iter::once(&workspace.id)
@@ -384,9 +380,7 @@ mod tests {
             .chain(workspace.tags.iter().map(|t| &t.id));
         for id in all_ids {
             assert_eq!(id.len(), 24);
-            assert!(id
-                .chars()
-                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+            assert!(id.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
             assert!(ids.insert(id.clone()), "duplicate id {id}");
         }
         assert!(workspace.projects.iter().any(|p| p.client_id.is_some()));

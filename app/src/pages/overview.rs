@@ -27,7 +27,7 @@ pub struct InstallationOverview {
 
 /// The installation of this session's add-on in this session's workspace.
 #[server]
-pub async fn installation_overview(session: String) -> Result<InstallationOverview, ServerFnError> {
+pub async fn load_overview(session: String) -> Result<InstallationOverview, ServerFnError> {
     use addon_core::{claims::api_region, profile::find_profile};
 
     use crate::backend::{authenticate, format_time, to_server_error};
@@ -70,7 +70,7 @@ pub async fn installation_overview(session: String) -> Result<InstallationOvervi
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let session = expect_context::<SessionView>();
-    let overview = Resource::new(move || session.token.clone(), installation_overview);
+    let overview = Resource::new(move || session.token.clone(), load_overview);
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

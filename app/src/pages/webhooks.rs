@@ -25,7 +25,7 @@ pub struct WebhookSummary {
 }
 
 #[server]
-pub async fn webhook_summary(session: String) -> Result<WebhookSummary, ServerFnError> {
+pub async fn load_webhook_summary(session: String) -> Result<WebhookSummary, ServerFnError> {
     use addon_core::{events::find_event, profile::find_profile};
 
     use crate::backend::{authenticate, to_server_error};
@@ -58,7 +58,7 @@ pub async fn webhook_summary(session: String) -> Result<WebhookSummary, ServerFn
 #[component]
 pub fn WebhooksPage() -> impl IntoView {
     let session = expect_context::<SessionView>();
-    let summary = Resource::new(move || session.token.clone(), webhook_summary);
+    let summary = Resource::new(move || session.token.clone(), load_webhook_summary);
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -79,8 +79,9 @@ fn SubscriptionTable(summary: WebhookSummary) -> impl IntoView {
         .subscriptions
         .into_iter()
         .map(|subscription| {
+            let event = subscription.event.clone();
             view! {
-                <tr class="border-t border-slate-100 dark:border-slate-700" data-event=subscription.event.clone()>
+                <tr class="border-t border-slate-100 dark:border-slate-700" data-event=event>
                     <td class="py-1.5 pr-3 font-mono text-xs">{subscription.event}</td>
                     <td class="py-1.5 pr-3 text-sm">{subscription.description}</td>
                     <td class="py-1.5 pr-3 text-sm text-slate-500 dark:text-slate-400">{subscription.group}</td>

@@ -14,7 +14,5 @@ use crate::state::AppState;
 
 /// Every `/api` route (the caller nests this under `/api`).
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .merge(workspaces::router())
-        .merge(settings::router())
+    Router::new().merge(workspaces::router()).merge(settings::router())
 }

@@ -30,9 +30,7 @@ async fn get_settings(
     Path(workspace_id): Path<String>,
 ) -> Result<Json<Value>> {
     auth.check_workspace(&sim, &workspace_id)?;
-    Ok(Json(
-        auth.0.settings.unwrap_or_else(|| json!({ "tabs": [] })),
-    ))
+    Ok(Json(auth.0.settings.unwrap_or_else(|| json!({ "tabs": [] }))))
 }
 
 async fn patch_settings(
@@ -44,10 +42,7 @@ async fn patch_settings(
     auth.check_workspace(&sim, &workspace_id)?;
     let Json(updates) = body.map_err(|rejection| Error::BadRequest(rejection.body_text()))?;
     let installation = install::store_settings(&sim, &auth.0.key, &updates)?;
-    let current = installation
-        .settings
-        .clone()
-        .unwrap_or_else(|| json!({ "tabs": [] }));
+    let current = installation.settings.clone().unwrap_or_else(|| json!({ "tabs": [] }));
     // Deliver SETTINGS_UPDATED after answering: the add-on may be waiting on this PATCH while
     // it would handle the lifecycle call.
     tokio::spawn(async move {

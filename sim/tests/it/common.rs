@@ -87,23 +87,14 @@ impl TestSim {
     }
 
     pub async fn post_json(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let response = self
-            .http
-            .post(self.at(path))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let response = self.http.post(self.at(path)).json(&body).send().await.unwrap();
         let status = StatusCode::from_u16(response.status().as_u16()).unwrap();
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
     pub async fn install(&self, addon: &FakeAddon) -> (StatusCode, Value) {
-        self.post_json(
-            "/sim/install",
-            json!({ "manifestUrl": addon.manifest_url() }),
-        )
-        .await
+        self.post_json("/sim/install", json!({ "manifestUrl": addon.manifest_url() }))
+            .await
     }
 
     pub async fn public_key(&self) -> String {
@@ -185,10 +176,7 @@ impl FakeAddon {
     }
 
     /// Starts on `listener`.
-    pub fn serve(
-        listener: tokio::net::TcpListener,
-        manifest: impl FnOnce(&str) -> Value,
-    ) -> FakeAddon {
+    pub fn serve(listener: tokio::net::TcpListener, manifest: impl FnOnce(&str) -> Value) -> FakeAddon {
         let base_url = format!("http://{}/addon", listener.local_addr().unwrap());
         let state = Arc::new(FakeState::default());
         *state.manifest.lock().unwrap() = manifest(&base_url);

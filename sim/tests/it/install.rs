@@ -50,22 +50,13 @@ async fn install_sends_a_signed_installed_with_one_entry_per_webhook() {
 
     let installation = sim.verify(body["authToken"].as_str().unwrap()).await;
     assert_eq!(installation.sub, KEY);
-    assert_eq!(
-        installation.backend_url.as_deref(),
-        Some(sim.at("/api").as_str())
-    );
-    assert_eq!(
-        installation.reports_url.as_deref(),
-        Some(sim.at("/reports").as_str())
-    );
+    assert_eq!(installation.backend_url.as_deref(), Some(sim.at("/api").as_str()));
+    assert_eq!(installation.reports_url.as_deref(), Some(sim.at("/reports").as_str()));
     assert_eq!(installation.user.as_deref(), workspace["ownerId"].as_str());
     assert_eq!(installation.exp, None);
 
     let webhooks = body["webhooks"].as_array().unwrap();
-    let paths: Vec<&str> = webhooks
-        .iter()
-        .map(|w| w["path"].as_str().unwrap())
-        .collect();
+    let paths: Vec<&str> = webhooks.iter().map(|w| w["path"].as_str().unwrap()).collect();
     let base = &addon.base_url;
     assert_eq!(
         paths,
@@ -144,10 +135,7 @@ async fn an_add_on_that_refuses_installed_is_not_installed() {
     assert_eq!(body["body"], "recorded");
     assert_eq!(sim.get_json("/sim/addons").await, json!([]));
     // Its token was never valid afterwards.
-    let token = addon.calls()[0].body["authToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let token = addon.calls()[0].body["authToken"].as_str().unwrap().to_string();
     let workspace_id = sim.workspace().await["id"].as_str().unwrap().to_string();
     let response = sim
         .http
@@ -163,10 +151,7 @@ async fn an_add_on_that_refuses_installed_is_not_installed() {
 async fn an_unreachable_manifest_is_a_502() {
     let sim = TestSim::start().await;
     let (status, body) = sim
-        .post_json(
-            "/sim/install",
-            json!({ "manifestUrl": "http://127.0.0.1:9/manifest" }),
-        )
+        .post_json("/sim/install", json!({ "manifestUrl": "http://127.0.0.1:9/manifest" }))
         .await;
     assert_eq!(status, StatusCode::BAD_GATEWAY);
     assert_eq!(body["code"], "manifest_unreachable");
@@ -182,10 +167,7 @@ async fn status_settings_and_delete_send_clockify_bodies() {
     let addon_id = installed["addonId"].clone();
 
     let (status, report) = sim
-        .post_json(
-            &format!("/sim/addons/{KEY}/status"),
-            json!({ "status": "INACTIVE" }),
-        )
+        .post_json(&format!("/sim/addons/{KEY}/status"), json!({ "status": "INACTIVE" }))
         .await;
     assert_eq!(status, StatusCode::OK, "{report}");
     assert_eq!(report["status"], 200);
@@ -195,18 +177,10 @@ async fn status_settings_and_delete_send_clockify_bodies() {
         call.body,
         json!({ "addonId": addon_id, "workspaceId": workspace_id, "status": "INACTIVE" })
     );
-    assert_eq!(
-        sim.verify(header(&call, "x-addon-lifecycle-token"))
-            .await
-            .sub,
-        KEY
-    );
+    assert_eq!(sim.verify(header(&call, "x-addon-lifecycle-token")).await.sub, KEY);
     assert_eq!(sim.get_json("/sim/addons").await[0]["status"], "INACTIVE");
     let (status, _) = sim
-        .post_json(
-            &format!("/sim/addons/{KEY}/status"),
-            json!({ "status": "ASLEEP" }),
-        )
+        .post_json(&format!("/sim/addons/{KEY}/status"), json!({ "status": "ASLEEP" }))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
@@ -282,10 +256,7 @@ async fn reinstalling_deletes_the_old_installation_first() {
     assert_eq!(calls[1].body["addonId"], first["addonId"]);
     assert_eq!(calls[2].body["addonId"], second["addonId"]);
     assert_ne!(first["addonId"], second["addonId"]);
-    assert_eq!(
-        sim.get_json("/sim/addons").await.as_array().unwrap().len(),
-        1
-    );
+    assert_eq!(sim.get_json("/sim/addons").await.as_array().unwrap().len(), 1);
 }
 
 #[tokio::test]
@@ -299,10 +270,7 @@ async fn user_tokens_follow_the_requested_theme_and_role() {
     assert_eq!(claims.theme.as_deref(), Some("DARK"));
     assert_eq!(claims.workspace_role.as_deref(), Some("OWNER"));
     assert_eq!(claims.language.as_deref(), Some("EN"));
-    assert_eq!(
-        claims.user,
-        installed["asUser"].as_str().map(str::to_string)
-    );
+    assert_eq!(claims.user, installed["asUser"].as_str().map(str::to_string));
     assert_eq!(claims.addon_id, installed["addonId"].as_str().unwrap());
     let lifetime = claims.exp.unwrap() - claims.iat.unwrap();
     assert_eq!(lifetime, 30 * 60);
@@ -310,11 +278,6 @@ async fn user_tokens_follow_the_requested_theme_and_role() {
     let token = sim.get_json(&format!("/sim/token?addon={KEY}")).await;
     let claims = sim.verify(token["token"].as_str().unwrap()).await;
     assert_eq!(claims.theme.as_deref(), Some("DEFAULT"));
-    let response = sim
-        .http
-        .get(sim.at("/sim/token?addon=unknown"))
-        .send()
-        .await
-        .unwrap();
+    let response = sim.http.get(sim.at("/sim/token?addon=unknown")).send().await.unwrap();
     assert_eq!(response.status(), 404);
 }

@@ -22,12 +22,7 @@ fn iframe_src(html: &str) -> String {
 }
 
 fn auth_token(src: &str) -> &str {
-    src.split("auth_token=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap()
+    src.split("auth_token=").nth(1).unwrap().split('&').next().unwrap()
 }
 
 #[tokio::test]
@@ -65,16 +60,10 @@ async fn the_page_lists_the_add_on_and_frames_it_with_a_themed_token() {
         assert!(html.contains(&format!(r#"data-addon="{KEY}""#)));
         assert!(html.contains(r#"name="addon-frame""#));
         let src = iframe_src(&html);
-        assert!(
-            src.starts_with(&format!("{}/ui?auth_token=", addon.base_url)),
-            "{src}"
-        );
+        assert!(src.starts_with(&format!("{}/ui?auth_token=", addon.base_url)), "{src}");
         let claims = sim.verify(auth_token(&src)).await;
         assert_eq!(claims.theme.as_deref(), Some(theme));
-        assert_eq!(
-            claims.user,
-            installed["asUser"].as_str().map(str::to_string)
-        );
+        assert_eq!(claims.user, installed["asUser"].as_str().map(str::to_string));
         assert_eq!(claims.workspace_role.as_deref(), Some("OWNER"));
         // The theme switch keeps the add-on and flips the theme.
         let other = if theme == "DARK" { "DEFAULT" } else { "DARK" };

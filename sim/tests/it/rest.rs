@@ -10,10 +10,7 @@ async fn api(sim: &TestSim, path: &str, token: Option<&str>) -> (u16, Value) {
         request = request.header("X-Addon-Token", token);
     }
     let response = request.send().await.unwrap();
-    (
-        response.status().as_u16(),
-        response.json().await.unwrap_or(Value::Null),
-    )
+    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
 }
 
 #[tokio::test]
@@ -40,21 +37,11 @@ async fn workspace_endpoints_need_a_live_installation_token() {
     assert_eq!(body["memberships"][0]["userId"], workspace["ownerId"]);
     assert!(body["workspaceSettings"].is_object());
 
-    let (status, _) = api(
-        &sim,
-        "/api/v1/workspaces/000000000000000000000000",
-        Some(token),
-    )
-    .await;
+    let (status, _) = api(&sim, "/api/v1/workspaces/000000000000000000000000", Some(token)).await;
     assert_eq!(status, 403);
 
     let owner_id = workspace["ownerId"].as_str().unwrap();
-    let (status, profile) = api(
-        &sim,
-        &format!("{path}/member-profile/{owner_id}"),
-        Some(token),
-    )
-    .await;
+    let (status, profile) = api(&sim, &format!("{path}/member-profile/{owner_id}"), Some(token)).await;
     assert_eq!(status, 200);
     assert_eq!(profile["name"], "Ada Admin");
     assert_eq!(profile["email"], "ada@example.com");
@@ -96,9 +83,7 @@ async fn structured_settings_can_be_read_and_patched() {
         .http
         .patch(sim.at(&path))
         .header("X-Addon-Token", token)
-        .json(
-            &json!([{ "id": "greeting", "value": "bonjour" }, { "id": "enabled", "value": false }]),
-        )
+        .json(&json!([{ "id": "greeting", "value": "bonjour" }, { "id": "enabled", "value": false }]))
         .send()
         .await
         .unwrap();

@@ -23,10 +23,7 @@ async fn the_same_seed_gives_the_same_workspace() {
         name: "Other".into(),
         ..WorkspaceSpec::default()
     };
-    let other = TestSim::start_with(spec, Vec::new())
-        .await
-        .workspace()
-        .await;
+    let other = TestSim::start_with(spec, Vec::new()).await.workspace().await;
     assert_ne!(other["id"], first["id"]);
     assert_eq!(other["name"], "Other");
     assert_eq!(other["users"].as_array().unwrap().len(), 3);
@@ -45,9 +42,7 @@ async fn start_up_installs_wait_for_the_add_on() {
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert_eq!(sim.get_json("/sim/addons").await, serde_json::json!([]));
 
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-        .await
-        .unwrap();
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
     let addon = FakeAddon::serve(listener, valid_manifest);
     let calls = addon.wait_for_calls(1).await;
     assert_eq!(calls[0].path, "/addon/lifecycle/installed");
