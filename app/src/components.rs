@@ -54,3 +54,39 @@ pub fn StatusBadge(#[prop(into)] status: String) -> impl IntoView {
         <span data-testid="installation-status" class=format!("inline-block rounded-full px-2 py-0.5 text-xs font-semibold {class}")>{status}</span>
     }
 }
+
+/// Waits for a server function's resource, then renders its data with `render`, or a readable
+/// error titled `error_title`. Every page loads its data through this.
+pub fn loaded<T, V>(
+    resource: Resource<Result<T, ServerFnError>>,
+    error_title: &'static str,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=Loading>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(data) => render(data).into_any(),
+                        Err(error) => view! { <ErrorPanel title=error_title message=crate::session::error_message(&error)/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// An honest placeholder for a section this version does not have yet.
+#[component]
+pub fn NotBuiltYet(#[prop(into)] title: String, #[prop(into)] message: String) -> impl IntoView {
+    view! {
+        <Card title=title>
+            <p class="text-sm" data-testid="not-built">{message}</p>
+        </Card>
+    }
+}

@@ -26,6 +26,8 @@ pub mod manifest_schema;
 #[cfg(feature = "server")]
 pub mod session;
 #[cfg(feature = "server")]
+pub mod shutdown;
+#[cfg(feature = "server")]
 pub mod store;
 #[cfg(feature = "server")]
 pub mod token;

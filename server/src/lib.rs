@@ -26,7 +26,7 @@ pub use crate::state::AppState;
 
 /// Builds the application for `config` and serves it on `listener` until ctrl-c or SIGTERM.
 pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<()> {
-    run_until(config, listener, shutdown_signal()).await
+    run_until(config, listener, addon_core::shutdown::signal()).await
 }
 
 /// Like [`run`], stopping gracefully when `shutdown` completes (tests use this).
@@ -108,27 +108,6 @@ fn write_private_file(path: &std::path::Path, contents: &str) -> anyhow::Result<
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
-}
 
 /// The base URL the committed manifests use (the local development server).
 pub const COMMITTED_MANIFEST_BASE_URL: &str = "http://127.0.0.1:3000";

@@ -84,30 +84,8 @@ pub async fn run(config: SimConfig, listener: tokio::net::TcpListener) -> anyhow
         });
     }
     axum::serve(listener, router(sim))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(addon_core::shutdown::signal())
         .await
         .context("serving HTTP")
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-}

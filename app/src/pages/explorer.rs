@@ -2,15 +2,12 @@
 
 use leptos::prelude::*;
 
-use crate::components::Card;
+use crate::components::NotBuiltYet;
 
 #[component]
 pub fn ExplorerPage() -> impl IntoView {
     view! {
-        <Card title="API explorer">
-            <p class="text-sm" data-testid="not-built">
-                "The explorer for Clockify's 166 API operations is not available in this version yet."
-            </p>
-        </Card>
+        <NotBuiltYet title="API explorer"
+            message="The explorer for Clockify's 166 API operations is not available in this version yet."/>
     }
 }

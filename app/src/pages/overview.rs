@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    components::{Card, ErrorPanel, Field, Loading, StatusBadge},
-    session::{error_message, SessionView},
+    components::{loaded, Card, Field, StatusBadge},
+    session::SessionView,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,16 +71,7 @@ pub async fn load_overview(session: String) -> Result<InstallationOverview, Serv
 pub fn OverviewPage() -> impl IntoView {
     let session = expect_context::<SessionView>();
     let overview = Resource::new(move || session.token.clone(), load_overview);
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Ok(data) => view! { <OverviewCards data/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel title="The installation could not be loaded" message=error_message(&error)/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    loaded(overview, "The installation could not be loaded", |data| view! { <OverviewCards data/> })
 }
 
 #[component]

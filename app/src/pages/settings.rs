@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    components::{Card, ErrorPanel, Loading},
-    session::{error_message, SessionView},
+    components::{loaded, Card},
+    session::SessionView,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,16 +84,7 @@ pub async fn effective_settings(session: String) -> Result<SettingsView, ServerF
 pub fn SettingsPage() -> impl IntoView {
     let session = expect_context::<SessionView>();
     let view_data = Resource::new(move || session.token.clone(), effective_settings);
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match view_data.await {
-                    Ok(data) => view! { <SettingsTable data/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel title="Settings could not be loaded" message=error_message(&error)/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    loaded(view_data, "Settings could not be loaded", |data| view! { <SettingsTable data/> })
 }
 
 #[component]

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    components::{Card, ErrorPanel, Loading},
-    session::{error_message, SessionView},
+    components::{loaded, Card},
+    session::SessionView,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,16 +59,7 @@ pub async fn load_webhook_summary(session: String) -> Result<WebhookSummary, Ser
 pub fn WebhooksPage() -> impl IntoView {
     let session = expect_context::<SessionView>();
     let summary = Resource::new(move || session.token.clone(), load_webhook_summary);
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match summary.await {
-                    Ok(summary) => view! { <SubscriptionTable summary/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel title="Webhooks could not be loaded" message=error_message(&error)/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    loaded(summary, "Webhooks could not be loaded", |summary| view! { <SubscriptionTable summary/> })
 }
 
 #[component]

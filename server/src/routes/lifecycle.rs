@@ -1,5 +1,5 @@
-//! The four lifecycle endpoints of each add-on. Verification and storage live in
-//! `addon_core::lifecycle`; this module maps HTTP to it and starts background work.
+//! `POST /{addon}/lifecycle/{event}` for the four lifecycle events. Verification and storage
+//! live in `addon_core::lifecycle`; this module maps HTTP to it and starts background work.
 
 use addon_core::{
     clockify::ClockifyClient,
@@ -20,11 +20,7 @@ use super::manifests::profile_for;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/{addon}/lifecycle/installed", post(installed))
-        .route("/{addon}/lifecycle/deleted", post(deleted))
-        .route("/{addon}/lifecycle/status-changed", post(status_changed))
-        .route("/{addon}/lifecycle/settings-updated", post(settings_updated))
+    Router::new().route("/{addon}/lifecycle/{event}", post(lifecycle_event))
 }
 
 /// The lifecycle token: `X-Addon-Lifecycle-Token`, or `Clockify-Signature` as older add-ons read.
@@ -34,53 +30,38 @@ fn lifecycle_token(headers: &HeaderMap) -> Option<&str> {
         .find_map(|name| headers.get(*name).and_then(|value| value.to_str().ok()))
 }
 
-async fn installed(
+async fn lifecycle_event(
     State(state): State<AppState>,
-    Path(addon): Path<String>,
+    Path((addon, event)): Path<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<Value>, Error> {
     let profile = profile_for(&addon)?;
-    let installation = state.lifecycle().installed(profile, lifecycle_token(&headers), &body).await?;
-    metrics::counter!("lifecycle_events_total", "addon" => profile.key, "event" => "INSTALLED").increment(1);
-    tokio::spawn(fetch_workspace_details(state.clone(), installation.clone()));
-    Ok(Json(json!({ "status": "installed", "workspaceId": installation.workspace_id })))
-}
-
-async fn deleted(
-    State(state): State<AppState>,
-    Path(addon): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<Value>, Error> {
-    let profile = profile_for(&addon)?;
-    let rows = state.lifecycle().deleted(profile, lifecycle_token(&headers), &body).await?;
-    metrics::counter!("lifecycle_events_total", "addon" => profile.key, "event" => "DELETED").increment(1);
-    Ok(Json(json!({ "status": "deleted", "rowsRemoved": rows })))
-}
-
-async fn status_changed(
-    State(state): State<AppState>,
-    Path(addon): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<Value>, Error> {
-    let profile = profile_for(&addon)?;
-    let status = state.lifecycle().status_changed(profile, lifecycle_token(&headers), &body).await?;
-    metrics::counter!("lifecycle_events_total", "addon" => profile.key, "event" => "STATUS_CHANGED").increment(1);
-    Ok(Json(json!({ "status": status })))
-}
-
-async fn settings_updated(
-    State(state): State<AppState>,
-    Path(addon): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<Value>, Error> {
-    let profile = profile_for(&addon)?;
-    state.lifecycle().settings_updated(profile, lifecycle_token(&headers), &body).await?;
-    metrics::counter!("lifecycle_events_total", "addon" => profile.key, "event" => "SETTINGS_UPDATED").increment(1);
-    Ok(Json(json!({ "status": "saved" })))
+    let token = lifecycle_token(&headers);
+    let lifecycle = state.lifecycle();
+    let (kind, answer) = match event.as_str() {
+        "installed" => {
+            let installation = lifecycle.installed(profile, token, &body).await?;
+            let answer = json!({ "status": "installed", "workspaceId": installation.workspace_id });
+            tokio::spawn(fetch_workspace_details(state.clone(), installation));
+            ("INSTALLED", answer)
+        }
+        "deleted" => {
+            let rows = lifecycle.deleted(profile, token, &body).await?;
+            ("DELETED", json!({ "status": "deleted", "rowsRemoved": rows }))
+        }
+        "status-changed" => {
+            let status = lifecycle.status_changed(profile, token, &body).await?;
+            ("STATUS_CHANGED", json!({ "status": status }))
+        }
+        "settings-updated" => {
+            lifecycle.settings_updated(profile, token, &body).await?;
+            ("SETTINGS_UPDATED", json!({ "status": "saved" }))
+        }
+        other => return Err(Error::NotFound(format!("there is no lifecycle event {other:?}"))),
+    };
+    metrics::counter!("lifecycle_events_total", "addon" => profile.key, "event" => kind).increment(1);
+    Ok(Json(answer))
 }
 
 /// After INSTALLED: the workspace's name and plan and the installer's name, for the Overview.

@@ -35,6 +35,26 @@ struct PostgresDatabase {
     name: String,
 }
 
+async fn wait_until_ready(http: &reqwest::Client, address: &str) {
+    for _ in 0..200 {
+        if let Ok(response) = http.get(format!("{address}/readyz")).send().await {
+            if response.status().is_success() {
+                return;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the server did not become ready");
+}
+
+/// The token with one character of its signature changed: well-formed, but forged.
+pub fn tamper(token: &str) -> String {
+    let mut chars: Vec<char> = token.chars().collect();
+    let index = chars.len() - 10;
+    chars[index] = if chars[index] == 'A' { 'B' } else { 'A' };
+    chars.into_iter().collect()
+}
+
 /// One signing key per test process: RSA key generation is the slow part.
 pub fn signer() -> Signer {
     static SIGNER: std::sync::OnceLock<Signer> = std::sync::OnceLock::new();
@@ -112,30 +132,19 @@ impl TestApp {
             })
             .await;
         });
+        let http = reqwest::Client::new();
+        wait_until_ready(&http, &address).await;
+        // Only after the server has run the migrations: two migrators at once would collide.
         let store = addon_core::store::SqlStore::connect(&database_url).await.expect("test store");
-        let app = TestApp {
+        Some(TestApp {
             address,
             signer,
             store: Box::new(store),
-            http: reqwest::Client::new(),
+            http,
             data_dir,
             database,
             shutdown: Some(shutdown),
-        };
-        app.wait_until_ready().await;
-        Some(app)
-    }
-
-    async fn wait_until_ready(&self) {
-        for _ in 0..100 {
-            if let Ok(response) = self.http.get(self.url("/readyz")).send().await {
-                if response.status().is_success() {
-                    return;
-                }
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
-        panic!("the server did not become ready");
+        })
     }
 
     pub fn url(&self, path: &str) -> String {

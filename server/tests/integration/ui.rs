@@ -1,6 +1,9 @@
 //! The iframe page, server-rendered: session from `auth_token`, theme, errors.
 
-use crate::{on_both_backends, support::TestApp};
+use crate::{
+    on_both_backends,
+    support::{tamper, TestApp},
+};
 
 const ADDON: &str = "universal-webhook";
 
@@ -34,7 +37,7 @@ on_both_backends!(dark_theme_comes_from_the_token);
 async fn tampered_missing_and_non_admin_tokens_show_the_error_page(app: &TestApp) {
     app.install(ADDON).await;
     let token = app.user_token(ADDON, "OWNER", "DEFAULT");
-    let tampered = format!("{}x", &token);
+    let tampered = tamper(&token);
     let (_, html) = page(app, &format!("?auth_token={tampered}")).await;
     assert!(html.contains("could not be opened") && html.contains("signature is not valid"), "{html}");
     let (_, html) = page(app, "").await;
