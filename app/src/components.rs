@@ -15,7 +15,11 @@ pub fn Card(#[prop(into)] title: String, children: Children) -> impl IntoView {
 
 /// A label and its value in a definition grid.
 #[component]
-pub fn Field(#[prop(into)] label: String, #[prop(into)] value: String, #[prop(into, optional)] test_id: String) -> impl IntoView {
+pub fn Field(
+    #[prop(into)] label: String,
+    #[prop(into)] value: String,
+    #[prop(into, optional)] test_id: String,
+) -> impl IntoView {
     view! {
         <div class="flex flex-col gap-0.5">
             <dt class="text-xs text-slate-500 dark:text-slate-400">{label}</dt>

@@ -25,13 +25,17 @@ pub async fn open_session(addon: String, auth_token: String) -> Result<SessionVi
     use crate::backend::{backend, now_seconds, to_server_error};
 
     let backend = backend()?;
-    let profile = find_profile(&addon).ok_or_else(|| ServerFnError::new(format!("there is no add-on called {addon:?}")))?;
+    let profile =
+        find_profile(&addon).ok_or_else(|| ServerFnError::new(format!("there is no add-on called {addon:?}")))?;
     if auth_token.trim().is_empty() {
         return Err(ServerFnError::new(
             "this page needs Clockify's auth_token; open the add-on from Clockify's sidebar",
         ));
     }
-    let claims = backend.verifier.verify(&auth_token, profile.key).map_err(to_server_error)?;
+    let claims = backend
+        .verifier
+        .verify(&auth_token, profile.key)
+        .map_err(to_server_error)?;
     if !is_admin_role(claims.workspace_role.as_deref()) {
         return Err(ServerFnError::new("only workspace admins can open this add-on"));
     }

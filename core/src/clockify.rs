@@ -66,7 +66,10 @@ impl ClockifyClient {
         match status.as_u16() {
             200..=299 => serde_json::from_slice(&bytes)
                 .map_err(|_| Error::Unavailable(format!("Clockify's answer to {path} is not JSON"))),
-            401 => Err(Error::unauthorized("clockify_unauthorized", "Clockify refused the installation token")),
+            401 => Err(Error::unauthorized(
+                "clockify_unauthorized",
+                "Clockify refused the installation token",
+            )),
             403 => Err(Error::Forbidden(format!("the add-on lacks a scope for {path}"))),
             404 => Err(Error::NotFound(format!("Clockify has no {path}"))),
             code => Err(Error::Unavailable(format!("Clockify answered {code} to {path}"))),

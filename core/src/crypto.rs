@@ -32,9 +32,7 @@ impl SecretKey {
         let bytes = STANDARD
             .decode(text.trim())
             .map_err(|_| "the key is not valid base64".to_string())?;
-        let bytes: [u8; 32] = bytes
-            .try_into()
-            .map_err(|_| "the key must be 32 bytes".to_string())?;
+        let bytes: [u8; 32] = bytes.try_into().map_err(|_| "the key must be 32 bytes".to_string())?;
         Ok(Self(bytes))
     }
 

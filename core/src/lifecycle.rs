@@ -89,9 +89,8 @@ pub fn token_digest(token: &str) -> String {
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T> {
-    serde_json::from_slice(body).map_err(|error| {
-        Error::bad_request("invalid_body", format!("the request body is not valid: {error}"))
-    })
+    serde_json::from_slice(body)
+        .map_err(|error| Error::bad_request("invalid_body", format!("the request body is not valid: {error}")))
 }
 
 fn require_token(token: Option<&str>) -> Result<&str> {
@@ -121,10 +120,16 @@ impl Lifecycle<'_> {
         let body: InstalledBody = parse(body)?;
         bind_to_body(&claims, &body.addon_id, &body.workspace_id)?;
         let installation_claims = self.verifier.verify(&body.auth_token, profile.key).map_err(|_| {
-            Error::unauthorized("invalid_installation_token", "the installation token in the body is not valid")
+            Error::unauthorized(
+                "invalid_installation_token",
+                "the installation token in the body is not valid",
+            )
         })?;
         bind_to_body(&installation_claims, &body.addon_id, &body.workspace_id)?;
-        let backend_url = installation_claims.backend_url.clone().unwrap_or_else(|| body.api_url.clone());
+        let backend_url = installation_claims
+            .backend_url
+            .clone()
+            .unwrap_or_else(|| body.api_url.clone());
         let mut tokens = Vec::with_capacity(body.webhooks.len());
         for webhook in &body.webhooks {
             let webhook_claims = self.verifier.verify(&webhook.auth_token, profile.key).map_err(|_| {
@@ -187,9 +192,16 @@ impl Lifecycle<'_> {
         let StatusBody { status } = parse(body)?;
         bind_to_body(&claims, &ids.addon_id, &ids.workspace_id)?;
         if status != "ACTIVE" && status != "INACTIVE" {
-            return Err(Error::bad_request("invalid_status", "status must be ACTIVE or INACTIVE"));
+            return Err(Error::bad_request(
+                "invalid_status",
+                "status must be ACTIVE or INACTIVE",
+            ));
         }
-        if !self.store.set_status(profile.key, &ids.workspace_id, &status, now_millis()).await? {
+        if !self
+            .store
+            .set_status(profile.key, &ids.workspace_id, &status, now_millis())
+            .await?
+        {
             return Err(Error::NotFound("the add-on is not installed in this workspace".into()));
         }
         tracing::info!(addon = profile.key, workspace = %ids.workspace_id, %status, "status changed");

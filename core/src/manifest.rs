@@ -90,8 +90,8 @@ fn section_id(section: &str) -> String {
 
 /// The manifest as committed under `manifests/`: pretty JSON with a trailing newline.
 pub fn manifest_file_text(profile: &Profile, public_base_url: &str) -> String {
-    let mut text = serde_json::to_string_pretty(&manifest(profile, public_base_url))
-        .unwrap_or_else(|_| String::from("{}"));
+    let mut text =
+        serde_json::to_string_pretty(&manifest(profile, public_base_url)).unwrap_or_else(|_| String::from("{}"));
     text.push('\n');
     text
 }

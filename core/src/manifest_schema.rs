@@ -10,8 +10,8 @@ pub const MANIFEST_SCHEMA_1_6: &str = include_str!("../assets/manifest-schema-1.
 fn compiled_schema() -> &'static jsonschema::Validator {
     static SCHEMA: OnceLock<jsonschema::Validator> = OnceLock::new();
     SCHEMA.get_or_init(|| {
-        let schema: Value = serde_json::from_str(MANIFEST_SCHEMA_1_6)
-            .expect("the shipped manifest schema is valid JSON");
+        let schema: Value =
+            serde_json::from_str(MANIFEST_SCHEMA_1_6).expect("the shipped manifest schema is valid JSON");
         jsonschema::draft4::new(&schema).expect("the shipped manifest schema compiles")
     })
 }

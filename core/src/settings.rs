@@ -128,12 +128,8 @@ impl SettingDefinition {
                 _ => Err(format!("{} must be true or false", self.name)),
             },
             SettingKind::Text | SettingKind::Link => {
-                let text = value
-                    .as_str()
-                    .ok_or_else(|| format!("{} must be text", self.name))?;
-                if self.kind == SettingKind::Link
-                    && !(text.starts_with("https://") || text.starts_with("http://"))
-                {
+                let text = value.as_str().ok_or_else(|| format!("{} must be text", self.name))?;
+                if self.kind == SettingKind::Link && !(text.starts_with("https://") || text.starts_with("http://")) {
                     return Err(format!("{} must be an http(s) URL", self.name));
                 }
                 Ok(json!(text))
@@ -214,8 +210,7 @@ const WEBHOOKS: &str = "Webhooks";
 const FLOWS: &str = "Flows";
 const OPERATIONS: &str = "Operations";
 
-const RPS_DESCRIPTION: &str =
-    "Requests per second the initial data pull may use (Clockify allows 50 per workspace).";
+const RPS_DESCRIPTION: &str = "Requests per second the initial data pull may use (Clockify allows 50 per workspace).";
 const HEAVY_DESCRIPTION: &str =
     "Also pull heavy endpoints (tasks of every project, groups, holidays, time off, expenses, invoices, approvals).";
 const FLOWS_DESCRIPTION: &str = "Run published flows when events arrive.";

@@ -47,25 +47,21 @@ impl TokenVerifier {
         validation.set_required_spec_claims(&["iss", "sub"]);
         validation.validate_aud = false;
         validation.leeway = LEEWAY_SECONDS;
-        let data = jsonwebtoken::decode::<ClockifyClaims>(token.trim(), &self.key, &validation)
-            .map_err(|error| {
-                use jsonwebtoken::errors::ErrorKind;
-                let reason = match error.kind() {
-                    ErrorKind::ExpiredSignature => "the token has expired",
-                    ErrorKind::InvalidIssuer => "the token was not issued by Clockify",
-                    ErrorKind::InvalidSubject => "the token is for another add-on",
-                    ErrorKind::InvalidAlgorithm => "the token is not signed with RS256",
-                    ErrorKind::InvalidSignature => "the token's signature is not valid",
-                    ErrorKind::MissingRequiredClaim(_) => "the token lacks a required claim",
-                    _ => "the token is malformed",
-                };
-                Error::unauthorized("invalid_token", reason)
-            })?;
+        let data = jsonwebtoken::decode::<ClockifyClaims>(token.trim(), &self.key, &validation).map_err(|error| {
+            use jsonwebtoken::errors::ErrorKind;
+            let reason = match error.kind() {
+                ErrorKind::ExpiredSignature => "the token has expired",
+                ErrorKind::InvalidIssuer => "the token was not issued by Clockify",
+                ErrorKind::InvalidSubject => "the token is for another add-on",
+                ErrorKind::InvalidAlgorithm => "the token is not signed with RS256",
+                ErrorKind::InvalidSignature => "the token's signature is not valid",
+                ErrorKind::MissingRequiredClaim(_) => "the token lacks a required claim",
+                _ => "the token is malformed",
+            };
+            Error::unauthorized("invalid_token", reason)
+        })?;
         if data.claims.token_type != "addon" {
-            return Err(Error::unauthorized(
-                "invalid_token",
-                "the token is not an add-on token",
-            ));
+            return Err(Error::unauthorized("invalid_token", "the token is not an add-on token"));
         }
         Ok(data.claims)
     }

@@ -98,7 +98,10 @@ impl Config {
         let mut figment = Figment::from(Serialized::defaults(RawConfig::default()));
         if let Some(path) = &file {
             if !path.exists() {
-                return Err(ConfigError(vec![format!("config file {} does not exist", path.display())]));
+                return Err(ConfigError(vec![format!(
+                    "config file {} does not exist",
+                    path.display()
+                )]));
             }
             figment = figment.merge(Toml::file(path));
         }
@@ -152,7 +155,9 @@ fn check(raw: RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<Config,
         .trim_end_matches('/')
         .to_string();
     if !(public_base_url.starts_with("http://") || public_base_url.starts_with("https://")) {
-        problems.push(format!("PUBLIC_BASE_URL: {public_base_url:?} must start with http:// or https://"));
+        problems.push(format!(
+            "PUBLIC_BASE_URL: {public_base_url:?} must start with http:// or https://"
+        ));
     } else if production && !public_base_url.starts_with("https://") {
         problems.push("PUBLIC_BASE_URL: production needs an https:// URL that Clockify can reach".into());
     }
@@ -162,7 +167,11 @@ fn check(raw: RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<Config,
     }
     let secret_key = raw.secret_key.as_deref().and_then(|text| {
         SecretKey::from_base64(text)
-            .map_err(|problem| problems.push(format!("SECRET_KEY: {problem} (generate one with `openssl rand -base64 32`)")))
+            .map_err(|problem| {
+                problems.push(format!(
+                    "SECRET_KEY: {problem} (generate one with `openssl rand -base64 32`)"
+                ))
+            })
             .ok()
     });
     if production && secret_key.is_none() {
@@ -182,19 +191,29 @@ fn check(raw: RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<Config,
         }
     }
     let mut frame_ancestors = vec![CLOCKIFY_FRAME_ANCESTORS.to_string()];
-    for origin in raw.frame_ancestors.as_deref().unwrap_or_default().split(',').map(str::trim) {
+    for origin in raw
+        .frame_ancestors
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+    {
         if origin.is_empty() || frame_ancestors.iter().any(|known| known == origin) {
             continue;
         }
         if origin == "*" || !(origin.starts_with("http://") || origin.starts_with("https://")) {
-            problems.push(format!("FRAME_ANCESTORS: {origin:?} must be an http(s) origin, not a wildcard"));
+            problems.push(format!(
+                "FRAME_ANCESTORS: {origin:?} must be an http(s) origin, not a wildcard"
+            ));
         } else {
             frame_ancestors.push(origin.to_string());
         }
     }
     let log_level = raw.log_level.unwrap_or_else(|| "info".into()).to_ascii_lowercase();
     if !["error", "warn", "info", "debug", "trace"].contains(&log_level.as_str()) {
-        problems.push(format!("LOG_LEVEL: {log_level:?} must be error, warn, info, debug or trace"));
+        problems.push(format!(
+            "LOG_LEVEL: {log_level:?} must be error, warn, info, debug or trace"
+        ));
     }
     let mut setting_overrides = BTreeMap::new();
     for profile in PROFILES {
@@ -243,7 +262,8 @@ fn database_url(raw: &RawConfig, problems: &mut Vec<String>) -> String {
         .collect();
     if legacy.len() == 2 && legacy[0] != legacy[1] && raw.database_url.is_none() {
         problems.push(
-            "API_STUDIO_DB_URL and UNIVERSAL_WEBHOOK_DB_URL differ; both add-ons share one database, set DATABASE_URL".into(),
+            "API_STUDIO_DB_URL and UNIVERSAL_WEBHOOK_DB_URL differ; both add-ons share one database, set DATABASE_URL"
+                .into(),
         );
     }
     let url = raw
@@ -288,7 +308,10 @@ mod tests {
         .unwrap();
         assert_eq!(config.database_url, "postgres://db/addons");
         let key = |addon: &str, id: &str| (addon.to_string(), id.to_string());
-        assert_eq!(config.setting_overrides[&key("universal-webhook", "webhook_log_retention_days")], 30);
+        assert_eq!(
+            config.setting_overrides[&key("universal-webhook", "webhook_log_retention_days")],
+            30
+        );
         assert_eq!(config.setting_overrides[&key("api-studio", "bootstrap_max_rps")], 10);
     }
 
@@ -303,7 +326,9 @@ mod tests {
         .unwrap_err();
         assert_eq!(error.0.len(), 4, "{error}");
         assert!(error.0[0].starts_with("LISTEN_ADDR"));
-        assert!(error.to_string().contains("UW_BOOTSTRAP_MAX_RPS: Bootstrap requests per second must be between 1 and 50"));
+        assert!(error
+            .to_string()
+            .contains("UW_BOOTSTRAP_MAX_RPS: Bootstrap requests per second must be between 1 and 50"));
     }
 
     #[test]

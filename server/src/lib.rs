@@ -52,8 +52,7 @@ async fn build_state(config: Config) -> anyhow::Result<AppState> {
     );
     let verifier = match &config.clockify_public_key_path {
         Some(path) => {
-            let pem = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
+            let pem = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
             tracing::warn!(key = %path.display(), "trusting a configured token key instead of Clockify's");
             TokenVerifier::from_pem(&pem)?
         }
@@ -99,7 +98,11 @@ fn write_private_file(path: &std::path::Path, contents: &str) -> anyhow::Result<
     #[cfg(unix)]
     let mut file = {
         use std::os::unix::fs::OpenOptionsExt;
-        std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
     }
     .with_context(|| format!("cannot create {}", path.display()))?;
     #[cfg(not(unix))]
@@ -107,7 +110,6 @@ fn write_private_file(path: &std::path::Path, contents: &str) -> anyhow::Result<
     file.write_all(contents.as_bytes())?;
     Ok(())
 }
-
 
 /// The base URL the committed manifests use (the local development server).
 pub const COMMITTED_MANIFEST_BASE_URL: &str = "http://127.0.0.1:3000";
@@ -117,8 +119,11 @@ pub fn write_manifests(folder: &std::path::Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(folder)?;
     for profile in addon_core::profile::PROFILES {
         let path = folder.join(format!("{}.json", profile.key));
-        std::fs::write(&path, addon_core::manifest::manifest_file_text(profile, COMMITTED_MANIFEST_BASE_URL))
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(
+            &path,
+            addon_core::manifest::manifest_file_text(profile, COMMITTED_MANIFEST_BASE_URL),
+        )
+        .with_context(|| format!("cannot write {}", path.display()))?;
         println!("wrote {}", path.display());
     }
     Ok(())

@@ -88,4 +88,3 @@ pub async fn run(config: SimConfig, listener: tokio::net::TcpListener) -> anyhow
         .await
         .context("serving HTTP")
 }
-

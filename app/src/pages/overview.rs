@@ -71,12 +71,19 @@ pub async fn load_overview(session: String) -> Result<InstallationOverview, Serv
 pub fn OverviewPage() -> impl IntoView {
     let session = expect_context::<SessionView>();
     let overview = Resource::new(move || session.token.clone(), load_overview);
-    loaded(overview, "The installation could not be loaded", |data| view! { <OverviewCards data/> })
+    loaded(
+        overview,
+        "The installation could not be loaded",
+        |data| view! { <OverviewCards data/> },
+    )
 }
 
 #[component]
 fn OverviewCards(data: InstallationOverview) -> impl IntoView {
-    let name = data.workspace_name.clone().unwrap_or_else(|| "Fetching from Clockify…".into());
+    let name = data
+        .workspace_name
+        .clone()
+        .unwrap_or_else(|| "Fetching from Clockify…".into());
     let plan = data.workspace_plan.clone().unwrap_or_else(|| "unknown".into());
     view! {
         <div class="grid gap-4">

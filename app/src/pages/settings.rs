@@ -46,7 +46,11 @@ pub async fn effective_settings(session: String) -> Result<SettingsView, ServerF
     let display = |value: &Value| match value {
         Value::String(text) => text.clone(),
         Value::Array(items) if items.len() > 6 => format!("{} selected", items.len()),
-        Value::Array(items) => items.iter().map(|item| item.as_str().unwrap_or_default()).collect::<Vec<_>>().join(", "),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| item.as_str().unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join(", "),
         other => other.to_string(),
     };
     let settings = profile
@@ -75,7 +79,12 @@ pub async fn effective_settings(session: String) -> Result<SettingsView, ServerF
     let problems = stored
         .get("problems")
         .and_then(Value::as_array)
-        .map(|items| items.iter().filter_map(|item| item.as_str().map(String::from)).collect())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default();
     Ok(SettingsView { settings, problems })
 }
@@ -84,7 +93,11 @@ pub async fn effective_settings(session: String) -> Result<SettingsView, ServerF
 pub fn SettingsPage() -> impl IntoView {
     let session = expect_context::<SessionView>();
     let view_data = Resource::new(move || session.token.clone(), effective_settings);
-    loaded(view_data, "Settings could not be loaded", |data| view! { <SettingsTable data/> })
+    loaded(
+        view_data,
+        "Settings could not be loaded",
+        |data| view! { <SettingsTable data/> },
+    )
 }
 
 #[component]

@@ -46,7 +46,12 @@ pub async fn load_webhook_summary(session: String) -> Result<WebhookSummary, Ser
             event: event.name.to_string(),
             group: event.group.to_string(),
             description: event.description.to_string(),
-            via: if profile.manifest_events.contains(&event.name) { "manifest" } else { "api" }.to_string(),
+            via: if profile.manifest_events.contains(&event.name) {
+                "manifest"
+            } else {
+                "api"
+            }
+            .to_string(),
         })
         .collect();
     Ok(WebhookSummary {
@@ -59,7 +64,11 @@ pub async fn load_webhook_summary(session: String) -> Result<WebhookSummary, Ser
 pub fn WebhooksPage() -> impl IntoView {
     let session = expect_context::<SessionView>();
     let summary = Resource::new(move || session.token.clone(), load_webhook_summary);
-    loaded(summary, "Webhooks could not be loaded", |summary| view! { <SubscriptionTable summary/> })
+    loaded(
+        summary,
+        "Webhooks could not be loaded",
+        |summary| view! { <SubscriptionTable summary/> },
+    )
 }
 
 #[component]

@@ -46,7 +46,9 @@ impl SqlStore {
                     if backend == Backend::Sqlite {
                         // WAL lets readers work while the single writer commits.
                         connection
-                            .execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
+                            .execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
+                            )
                             .await?;
                     }
                     Ok(())
@@ -141,11 +143,13 @@ impl Store for SqlStore {
     async fn save_installation(&self, installation: &Installation, tokens: &[WebhookToken]) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         for table in INSTALLATION_TABLES {
-            sqlx::query(&format!("DELETE FROM {table} WHERE addon_key = $1 AND workspace_id = $2"))
-                .bind(&installation.addon_key)
-                .bind(&installation.workspace_id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(&format!(
+                "DELETE FROM {table} WHERE addon_key = $1 AND workspace_id = $2"
+            ))
+            .bind(&installation.addon_key)
+            .bind(&installation.workspace_id)
+            .execute(&mut *tx)
+            .await?;
         }
         sqlx::query(
             "INSERT INTO installations (addon_key, workspace_id, addon_id, addon_user_id, installed_by, \
@@ -273,12 +277,14 @@ impl Store for SqlStore {
         let mut tx = self.pool.begin().await?;
         let mut deleted = 0;
         for table in INSTALLATION_TABLES {
-            deleted += sqlx::query(&format!("DELETE FROM {table} WHERE addon_key = $1 AND workspace_id = $2"))
-                .bind(addon_key)
-                .bind(workspace_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+            deleted += sqlx::query(&format!(
+                "DELETE FROM {table} WHERE addon_key = $1 AND workspace_id = $2"
+            ))
+            .bind(addon_key)
+            .bind(workspace_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         }
         tx.commit().await?;
         Ok(deleted)

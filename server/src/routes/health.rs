@@ -19,7 +19,10 @@ async fn healthz() -> Json<serde_json::Value> {
 /// Ready when the database answers.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ready", "database": format!("{:?}", state.store.backend()) }))),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(json!({ "status": "ready", "database": format!("{:?}", state.store.backend()) })),
+        ),
         Err(error) => {
             tracing::warn!(%error, "database not reachable");
             (

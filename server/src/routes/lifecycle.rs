@@ -74,10 +74,15 @@ async fn fetch_workspace_details(state: AppState, installation: Installation) {
             .clone()
             .unwrap_or_else(|| installation.backend_url.clone());
         let client = ClockifyClient::new(state.http.clone(), &base, token);
-        let workspace = client.get_json(&format!("/v1/workspaces/{}", installation.workspace_id)).await?;
+        let workspace = client
+            .get_json(&format!("/v1/workspaces/{}", installation.workspace_id))
+            .await?;
         let installer_name = match &installation.installed_by {
             Some(user) => client
-                .get_json(&format!("/v1/workspaces/{}/member-profile/{user}", installation.workspace_id))
+                .get_json(&format!(
+                    "/v1/workspaces/{}/member-profile/{user}",
+                    installation.workspace_id
+                ))
                 .await
                 .ok()
                 .and_then(|profile| profile.get("name").and_then(Value::as_str).map(String::from)),
@@ -93,7 +98,12 @@ async fn fetch_workspace_details(state: AppState, installation: Installation) {
         };
         state
             .store
-            .save_workspace_details(&installation.addon_key, &installation.workspace_id, &details, now_millis())
+            .save_workspace_details(
+                &installation.addon_key,
+                &installation.workspace_id,
+                &details,
+                now_millis(),
+            )
             .await
     }
     .await;

@@ -15,7 +15,10 @@ pub fn router(state: AppState) -> Router {
         .merge(manifests::router())
         .merge(lifecycle::router())
         .merge(ui::router(&state))
-        .layer(middleware::from_fn_with_state(state.clone(), security::add_security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::add_security_headers,
+        ))
         .layer(middleware::from_fn(metrics::track_requests))
         .layer(middleware::from_fn(telemetry::log_requests))
         .with_state(state)

@@ -52,7 +52,9 @@ on_both_backends!(the_same_workspace_keeps_the_two_addons_apart);
 async fn deleted_leaves_no_row(app: &TestApp) {
     app.install(ADDON).await;
     let body = json!({ "addonId": ADDON_ID, "workspaceId": WORKSPACE, "asUser": "u" }).to_string();
-    let response = app.lifecycle(ADDON, "deleted", Some(&app.lifecycle_token(ADDON)), &body).await;
+    let response = app
+        .lifecycle(ADDON, "deleted", Some(&app.lifecycle_token(ADDON)), &body)
+        .await;
     assert_eq!(response.status(), 200);
     assert_eq!(app.rows(ADDON).await, 0);
 }
@@ -61,13 +63,17 @@ on_both_backends!(deleted_leaves_no_row);
 async fn status_changed_inactive_keeps_the_data(app: &TestApp) {
     app.install(ADDON).await;
     let body = json!({ "addonId": ADDON_ID, "workspaceId": WORKSPACE, "status": "INACTIVE" }).to_string();
-    let response = app.lifecycle(ADDON, "status-changed", Some(&app.lifecycle_token(ADDON)), &body).await;
+    let response = app
+        .lifecycle(ADDON, "status-changed", Some(&app.lifecycle_token(ADDON)), &body)
+        .await;
     assert_eq!(response.status(), 200);
     let installation = app.store.installation(ADDON, WORKSPACE).await.unwrap().unwrap();
     assert_eq!(installation.status, "INACTIVE");
     assert_eq!(app.rows(ADDON).await, 3);
     let bad = json!({ "addonId": ADDON_ID, "workspaceId": WORKSPACE, "status": "PAUSED" }).to_string();
-    let response = app.lifecycle(ADDON, "status-changed", Some(&app.lifecycle_token(ADDON)), &bad).await;
+    let response = app
+        .lifecycle(ADDON, "status-changed", Some(&app.lifecycle_token(ADDON)), &bad)
+        .await;
     assert_refused(response, 400, "invalid_status").await;
 }
 on_both_backends!(status_changed_inactive_keeps_the_data);
@@ -82,9 +88,13 @@ async fn settings_updated_stores_valid_values_and_keeps_the_old_value_of_invalid
         ]})
         .to_string()
     };
-    let response = app.lifecycle(ADDON, "settings-updated", Some(&token), &body(json!(10))).await;
+    let response = app
+        .lifecycle(ADDON, "settings-updated", Some(&token), &body(json!(10)))
+        .await;
     assert_eq!(response.status(), 200);
-    let response = app.lifecycle(ADDON, "settings-updated", Some(&token), &body(json!(500))).await;
+    let response = app
+        .lifecycle(ADDON, "settings-updated", Some(&token), &body(json!(500)))
+        .await;
     assert_refused(response, 400, "invalid_settings").await;
     let installation = app.store.installation(ADDON, WORKSPACE).await.unwrap().unwrap();
     let settings: Value = serde_json::from_str(&installation.settings).unwrap();
@@ -131,7 +141,12 @@ on_both_backends!(alg_none_is_refused);
 
 async fn hs256_signed_with_the_public_key_is_refused(app: &TestApp) {
     let key = jsonwebtoken::EncodingKey::from_secret(app.signer.public_key_pem().as_bytes());
-    let token = jsonwebtoken::encode(&jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256), &lifecycle_claims(ADDON), &key).unwrap();
+    let token = jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        &lifecycle_claims(ADDON),
+        &key,
+    )
+    .unwrap();
     assert_install_refused(app, Some(&token), &app.installed_body(ADDON), "invalid_token").await;
 }
 on_both_backends!(hs256_signed_with_the_public_key_is_refused);
@@ -159,12 +174,20 @@ on_both_backends!(token_for_another_workspace_is_refused);
 async fn forged_installation_token_in_the_body_is_refused(app: &TestApp) {
     let mut body = app.installed_body(ADDON);
     body["authToken"] = json!(other_signer().sign(&lifecycle_claims(ADDON)));
-    assert_install_refused(app, Some(&app.lifecycle_token(ADDON)), &body, "invalid_installation_token").await;
+    assert_install_refused(
+        app,
+        Some(&app.lifecycle_token(ADDON)),
+        &body,
+        "invalid_installation_token",
+    )
+    .await;
 }
 on_both_backends!(forged_installation_token_in_the_body_is_refused);
 
 async fn malformed_json_is_a_400_and_stores_nothing(app: &TestApp) {
-    let response = app.lifecycle(ADDON, "installed", Some(&app.lifecycle_token(ADDON)), "{not json").await;
+    let response = app
+        .lifecycle(ADDON, "installed", Some(&app.lifecycle_token(ADDON)), "{not json")
+        .await;
     assert_refused(response, 400, "invalid_body").await;
     assert_eq!(app.rows(ADDON).await, 0);
 }
@@ -172,14 +195,19 @@ on_both_backends!(malformed_json_is_a_400_and_stores_nothing);
 
 async fn other_lifecycle_events_need_a_valid_token_too(app: &TestApp) {
     app.install(ADDON).await;
-    let body = json!({ "addonId": ADDON_ID, "workspaceId": WORKSPACE, "asUser": "u", "status": "INACTIVE", "settings": [] }).to_string();
+    let body =
+        json!({ "addonId": ADDON_ID, "workspaceId": WORKSPACE, "asUser": "u", "status": "INACTIVE", "settings": [] })
+            .to_string();
     for event in ["deleted", "status-changed", "settings-updated"] {
         let forged = other_signer().sign(&lifecycle_claims(ADDON));
         let response = app.lifecycle(ADDON, event, Some(&forged), &body).await;
         assert_refused(response, 401, "invalid_token").await;
     }
     assert_eq!(app.rows(ADDON).await, 3, "a forged DELETED removes nothing");
-    assert_eq!(app.store.installation(ADDON, WORKSPACE).await.unwrap().unwrap().status, "ACTIVE");
+    assert_eq!(
+        app.store.installation(ADDON, WORKSPACE).await.unwrap().unwrap().status,
+        "ACTIVE"
+    );
 }
 on_both_backends!(other_lifecycle_events_need_a_valid_token_too);
 

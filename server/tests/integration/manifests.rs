@@ -51,8 +51,14 @@ fn committed_manifests_validate_against_schema_1_6() {
             .map(|group| group["settings"].as_array().unwrap().len())
             .sum();
         match profile.key {
-            "api-studio" => assert_eq!((webhooks, settings, manifest["scopes"].as_array().unwrap().len()), (12, 3, 14)),
-            _ => assert_eq!((webhooks, settings, manifest["scopes"].as_array().unwrap().len()), (20, 14, 30)),
+            "api-studio" => assert_eq!(
+                (webhooks, settings, manifest["scopes"].as_array().unwrap().len()),
+                (12, 3, 14)
+            ),
+            _ => assert_eq!(
+                (webhooks, settings, manifest["scopes"].as_array().unwrap().len()),
+                (20, 14, 30)
+            ),
         }
     }
 }

@@ -40,9 +40,23 @@ async fn no_token_appears_in_the_logs() {
     }
     let addon = "api-studio";
     let lifecycle = signer.sign(&sim::tokens::lifecycle_claims(addon, WORKSPACE, ADDON_ID));
-    let installation = signer.sign(&sim::tokens::installation_claims(addon, WORKSPACE, ADDON_ID, "http://127.0.0.1:9", "u1"));
+    let installation = signer.sign(&sim::tokens::installation_claims(
+        addon,
+        WORKSPACE,
+        ADDON_ID,
+        "http://127.0.0.1:9",
+        "u1",
+    ));
     let webhook = signer.sign(&sim::tokens::webhook_claims(addon, WORKSPACE, ADDON_ID));
-    let user = signer.sign(&sim::tokens::user_claims(addon, WORKSPACE, ADDON_ID, "http://127.0.0.1:9", "u1", "OWNER", "DEFAULT"));
+    let user = signer.sign(&sim::tokens::user_claims(
+        addon,
+        WORKSPACE,
+        ADDON_ID,
+        "http://127.0.0.1:9",
+        "u1",
+        "OWNER",
+        "DEFAULT",
+    ));
     let body = json!({
         "addonId": ADDON_ID, "authToken": installation, "workspaceId": WORKSPACE, "asUser": "u1",
         "apiUrl": "http://127.0.0.1:9/api",
@@ -56,7 +70,11 @@ async fn no_token_appears_in_the_logs() {
         .await
         .unwrap();
     assert_eq!(installed.status(), 200);
-    let page = http.get(format!("{address}/{addon}/ui?auth_token={user}")).send().await.unwrap();
+    let page = http
+        .get(format!("{address}/{addon}/ui?auth_token={user}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), 200);
     let refused = http
         .post(format!("{address}/{addon}/lifecycle/installed"))
@@ -72,9 +90,17 @@ async fn no_token_appears_in_the_logs() {
     let mut logs = String::new();
     child.stdout.take().unwrap().read_to_string(&mut logs).unwrap();
     child.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
-    assert!(logs.contains("\"path\":\"/api-studio/ui\""), "the page request was logged: {logs}");
+    assert!(
+        logs.contains("\"path\":\"/api-studio/ui\""),
+        "the page request was logged: {logs}"
+    );
     assert!(logs.contains("auth_token=[redacted]"));
-    for (name, token) in [("lifecycle", &lifecycle), ("installation", &installation), ("webhook", &webhook), ("user", &user)] {
+    for (name, token) in [
+        ("lifecycle", &lifecycle),
+        ("installation", &installation),
+        ("webhook", &webhook),
+        ("user", &user),
+    ] {
         let signature = token.rsplit('.').next().unwrap();
         assert!(!logs.contains(signature), "the {name} token leaked into the logs");
     }

@@ -19,7 +19,12 @@ pub async fn start_simulator() -> (String, std::path::PathBuf, tokio::task::Join
     });
     let http = reqwest::Client::new();
     for _ in 0..200 {
-        if http.get(format!("{address}/sim/public-key.pem")).send().await.is_ok_and(|r| r.status().is_success()) {
+        if http
+            .get(format!("{address}/sim/public-key.pem"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -30,7 +35,9 @@ pub async fn start_simulator() -> (String, std::path::PathBuf, tokio::task::Join
 async fn installing_through_the_simulator_shows_the_workspace_in_the_page(db: Db) {
     let (simulator, key, task) = start_simulator().await;
     let key = key.to_string_lossy().to_string();
-    let Some(app) = TestApp::start_with(db, &[("CLOCKIFY_PUBLIC_KEY_PATH", &key)]).await else { return };
+    let Some(app) = TestApp::start_with(db, &[("CLOCKIFY_PUBLIC_KEY_PATH", &key)]).await else {
+        return;
+    };
     for addon in ["api-studio", "universal-webhook"] {
         let response = app
             .http
@@ -41,11 +48,24 @@ async fn installing_through_the_simulator_shows_the_workspace_in_the_page(db: Db
             .unwrap();
         assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     }
-    let workspace: Value = app.http.get(format!("{simulator}/sim/workspace")).send().await.unwrap().json().await.unwrap();
+    let workspace: Value = app
+        .http
+        .get(format!("{simulator}/sim/workspace"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let workspace_id = workspace["id"].as_str().unwrap().to_string();
     let mut name = None;
     for _ in 0..100 {
-        let installation = app.store.installation("api-studio", &workspace_id).await.unwrap().expect("installed");
+        let installation = app
+            .store
+            .installation("api-studio", &workspace_id)
+            .await
+            .unwrap()
+            .expect("installed");
         if installation.workspace_name.is_some() {
             name = installation.workspace_name;
             assert_eq!(installation.workspace_plan.as_deref(), Some("ENTERPRISE"));
@@ -66,7 +86,10 @@ async fn installing_through_the_simulator_shows_the_workspace_in_the_page(db: Db
         .unwrap();
     let html = app
         .http
-        .get(app.url(&format!("/api-studio/ui?auth_token={}", token["token"].as_str().unwrap())))
+        .get(app.url(&format!(
+            "/api-studio/ui?auth_token={}",
+            token["token"].as_str().unwrap()
+        )))
         .send()
         .await
         .unwrap()
@@ -74,10 +97,26 @@ async fn installing_through_the_simulator_shows_the_workspace_in_the_page(db: Db
         .await
         .unwrap();
     assert!(html.contains("Demo Workspace") && html.contains("Ada Admin"), "{html}");
-    let deleted = app.http.delete(format!("{simulator}/sim/addons/api-studio")).send().await.unwrap();
+    let deleted = app
+        .http
+        .delete(format!("{simulator}/sim/addons/api-studio"))
+        .send()
+        .await
+        .unwrap();
     assert!(deleted.status().is_success());
-    assert_eq!(app.store.count_installation_rows("api-studio", &workspace_id).await.unwrap(), 0);
-    assert!(app.store.installation("universal-webhook", &workspace_id).await.unwrap().is_some());
+    assert_eq!(
+        app.store
+            .count_installation_rows("api-studio", &workspace_id)
+            .await
+            .unwrap(),
+        0
+    );
+    assert!(app
+        .store
+        .installation("universal-webhook", &workspace_id)
+        .await
+        .unwrap()
+        .is_some());
     task.abort();
     app.stop().await;
 }

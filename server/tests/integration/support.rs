@@ -58,7 +58,9 @@ pub fn tamper(token: &str) -> String {
 /// One signing key per test process: RSA key generation is the slow part.
 pub fn signer() -> Signer {
     static SIGNER: std::sync::OnceLock<Signer> = std::sync::OnceLock::new();
-    SIGNER.get_or_init(|| Signer::generate().expect("generate a key")).clone()
+    SIGNER
+        .get_or_init(|| Signer::generate().expect("generate a key"))
+        .clone()
 }
 
 fn admin_postgres_url() -> String {
@@ -76,7 +78,9 @@ async fn fresh_postgres_database() -> Option<(String, PostgresDatabase)> {
             if std::env::var("REQUIRE_POSTGRES").is_ok_and(|value| value == "1") {
                 panic!("Postgres is required but not reachable at {admin_url}: {error}");
             }
-            eprintln!("\n*** SKIPPED: Postgres not reachable at {admin_url} ({error}); this test ran on SQLite only ***\n");
+            eprintln!(
+                "\n*** SKIPPED: Postgres not reachable at {admin_url} ({error}); this test ran on SQLite only ***\n"
+            );
             return None;
         }
     };
@@ -135,7 +139,9 @@ impl TestApp {
         let http = reqwest::Client::new();
         wait_until_ready(&http, &address).await;
         // Only after the server has run the migrations: two migrators at once would collide.
-        let store = addon_core::store::SqlStore::connect(&database_url).await.expect("test store");
+        let store = addon_core::store::SqlStore::connect(&database_url)
+            .await
+            .expect("test store");
         Some(TestApp {
             address,
             signer,
@@ -170,7 +176,13 @@ impl TestApp {
 
     /// A valid INSTALLED body for `addon`, with two webhook tokens.
     pub fn installed_body(&self, addon: &str) -> Value {
-        let installation = self.signer.sign(&tokens::installation_claims(addon, WORKSPACE, ADDON_ID, "http://127.0.0.1:9", OWNER));
+        let installation = self.signer.sign(&tokens::installation_claims(
+            addon,
+            WORKSPACE,
+            ADDON_ID,
+            "http://127.0.0.1:9",
+            OWNER,
+        ));
         let webhook = self.signer.sign(&tokens::webhook_claims(addon, WORKSPACE, ADDON_ID));
         json!({
             "addonId": ADDON_ID,
@@ -189,18 +201,34 @@ impl TestApp {
     /// Installs `addon` with a valid token and body; asserts 200.
     pub async fn install(&self, addon: &str) {
         let response = self
-            .lifecycle(addon, "installed", Some(&self.lifecycle_token(addon)), &self.installed_body(addon).to_string())
+            .lifecycle(
+                addon,
+                "installed",
+                Some(&self.lifecycle_token(addon)),
+                &self.installed_body(addon).to_string(),
+            )
             .await;
         assert_eq!(response.status(), 200, "{}", response.text().await.unwrap_or_default());
     }
 
     /// A user token for the iframe.
     pub fn user_token(&self, addon: &str, role: &str, theme: &str) -> String {
-        self.signer.sign(&tokens::user_claims(addon, WORKSPACE, ADDON_ID, "http://127.0.0.1:9", OWNER, role, theme))
+        self.signer.sign(&tokens::user_claims(
+            addon,
+            WORKSPACE,
+            ADDON_ID,
+            "http://127.0.0.1:9",
+            OWNER,
+            role,
+            theme,
+        ))
     }
 
     pub async fn rows(&self, addon: &str) -> i64 {
-        self.store.count_installation_rows(addon, WORKSPACE).await.expect("count rows")
+        self.store
+            .count_installation_rows(addon, WORKSPACE)
+            .await
+            .expect("count rows")
     }
 
     pub async fn stop(mut self) {
@@ -242,7 +270,9 @@ macro_rules! on_both_backends {
 
             #[tokio::test]
             async fn postgres() {
-                let Some(app) = TestApp::start(Db::Postgres).await else { return };
+                let Some(app) = TestApp::start(Db::Postgres).await else {
+                    return;
+                };
                 super::$name(&app).await;
                 app.stop().await;
             }

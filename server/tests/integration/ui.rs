@@ -8,7 +8,12 @@ use crate::{
 const ADDON: &str = "universal-webhook";
 
 async fn page(app: &TestApp, query: &str) -> (u16, String) {
-    let response = app.http.get(app.url(&format!("/{ADDON}/ui{query}"))).send().await.unwrap();
+    let response = app
+        .http
+        .get(app.url(&format!("/{ADDON}/ui{query}")))
+        .send()
+        .await
+        .unwrap();
     let status = response.status().as_u16();
     (status, response.text().await.unwrap())
 }
@@ -18,11 +23,23 @@ async fn overview_renders_for_an_admin_token(app: &TestApp) {
     let token = app.user_token(ADDON, "OWNER", "DEFAULT");
     let (status, html) = page(app, &format!("?auth_token={token}")).await;
     assert_eq!(status, 200);
-    for text in ["Universal Webhook", "Overview", "Webhooks", "Flows", "Explorer", "Settings", "ACTIVE", "Custom (127.0.0.1:9)"] {
+    for text in [
+        "Universal Webhook",
+        "Overview",
+        "Webhooks",
+        "Flows",
+        "Explorer",
+        "Settings",
+        "ACTIVE",
+        "Custom (127.0.0.1:9)",
+    ] {
         assert!(html.contains(text), "missing {text:?} in the page");
     }
     assert!(html.contains(r#"data-theme="light""#));
-    assert!(html.contains("/pkg/clockify-addons"), "the hydration scripts are included");
+    assert!(
+        html.contains("/pkg/clockify-addons"),
+        "the hydration scripts are included"
+    );
 }
 on_both_backends!(overview_renders_for_an_admin_token);
 
@@ -39,13 +56,19 @@ async fn tampered_missing_and_non_admin_tokens_show_the_error_page(app: &TestApp
     let token = app.user_token(ADDON, "OWNER", "DEFAULT");
     let tampered = tamper(&token);
     let (_, html) = page(app, &format!("?auth_token={tampered}")).await;
-    assert!(html.contains("could not be opened") && html.contains("signature is not valid"), "{html}");
+    assert!(
+        html.contains("could not be opened") && html.contains("signature is not valid"),
+        "{html}"
+    );
     let (_, html) = page(app, "").await;
     assert!(html.contains("needs Clockify"));
     let member = app.user_token(ADDON, "REGULAR", "DEFAULT");
     let (_, html) = page(app, &format!("?auth_token={member}")).await;
     assert!(html.contains("only workspace admins"));
-    assert!(!html.contains("Fetching from Clockify"), "no installation data leaks to the error page");
+    assert!(
+        !html.contains("Fetching from Clockify"),
+        "no installation data leaks to the error page"
+    );
 }
 on_both_backends!(tampered_missing_and_non_admin_tokens_show_the_error_page);
 
@@ -60,7 +83,12 @@ on_both_backends!(a_token_for_the_other_addon_is_refused);
 async fn settings_page_shows_each_value_and_its_source(app: &TestApp) {
     app.install(ADDON).await;
     let token = app.user_token(ADDON, "OWNER", "DEFAULT");
-    let response = app.http.get(app.url(&format!("/{ADDON}/ui/settings?auth_token={token}"))).send().await.unwrap();
+    let response = app
+        .http
+        .get(app.url(&format!("/{ADDON}/ui/settings?auth_token={token}")))
+        .send()
+        .await
+        .unwrap();
     let html = response.text().await.unwrap();
     assert!(html.contains("Webhook log retention (days)"));
     assert!(html.contains(">90<"), "the default retention shows");
