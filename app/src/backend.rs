@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use addon_core::{
+    crypto::SecretBox,
     session::{Session, SessionSigner},
     store::Store,
     token::TokenVerifier,
@@ -16,6 +17,10 @@ pub struct UiBackend {
     pub store: Arc<dyn Store>,
     pub verifier: TokenVerifier,
     pub sessions: SessionSigner,
+    /// Decrypts installation tokens for calls to Clockify.
+    pub secrets: SecretBox,
+    pub http: reqwest::Client,
+    pub clockify_api_base_url: Option<String>,
     /// Environment overrides of setting defaults: (add-on key, setting id) -> value.
     pub setting_overrides: Arc<std::collections::BTreeMap<(String, String), serde_json::Value>>,
 }

@@ -45,13 +45,48 @@ impl ClockifyClient {
         }
     }
 
+    /// A client acting as the add-on in an installation's workspace: its decrypted installation
+    /// token and the API base from its token claims (or `base_override`, from configuration).
+    pub fn for_installation(
+        http: reqwest::Client,
+        installation: &crate::store::Installation,
+        secrets: &crate::crypto::SecretBox,
+        base_override: Option<&str>,
+    ) -> Result<Self> {
+        let token = secrets.decrypt(&installation.token_ciphertext)?;
+        Ok(Self::new(
+            http,
+            base_override.unwrap_or(&installation.backend_url),
+            token,
+        ))
+    }
+
     /// GETs `{backendUrl}{path}` and parses JSON.
     pub async fn get_json(&self, path: &str) -> Result<Value> {
+        self.send_json(reqwest::Method::GET, path, None).await
+    }
+
+    /// Saves the workspace's add-on settings in Clockify (`PATCH /addon/workspaces/{id}/settings`);
+    /// Clockify then sends SETTINGS_UPDATED.
+    pub async fn patch_addon_settings(&self, workspace_id: &str, values: &[(String, Value)]) -> Result<Value> {
+        let body: Vec<Value> = values
+            .iter()
+            .map(|(id, value)| serde_json::json!({ "id": id, "value": value }))
+            .collect();
+        let path = format!("/addon/workspaces/{workspace_id}/settings");
+        self.send_json(reqwest::Method::PATCH, &path, Some(Value::from(body)))
+            .await
+    }
+
+    /// Sends a request to `{backendUrl}{path}` with an optional JSON body and parses the answer
+    /// (an empty answer is `null`).
+    pub async fn send_json(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<Value> {
         let url = format!("{}{path}", self.backend_url);
-        let response = self
-            .http
-            .get(&url)
-            .header("X-Addon-Token", &self.token)
+        let mut request = self.http.request(method, &url).header("X-Addon-Token", &self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request
             .send()
             .await
             .map_err(|error| Error::Unavailable(format!("Clockify is not reachable: {}", error.without_url())))?;
@@ -64,6 +99,7 @@ impl ClockifyClient {
             return Err(Error::Unavailable(format!("Clockify's answer to {path} is too large")));
         }
         match status.as_u16() {
+            200..=299 if bytes.is_empty() => Ok(Value::Null),
             200..=299 => serde_json::from_slice(&bytes)
                 .map_err(|_| Error::Unavailable(format!("Clockify's answer to {path} is not JSON"))),
             401 => Err(Error::unauthorized(

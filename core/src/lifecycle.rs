@@ -73,6 +73,31 @@ pub fn settings_document(values: &Map<String, Value>, problems: &[String]) -> St
     json!({ "values": values, "problems": problems }).to_string()
 }
 
+/// Validates `updates` against the profile's definitions and merges the valid ones into the
+/// stored settings document. An invalid value keeps the last good one and becomes a problem.
+/// Returns the new document and the problems.
+pub fn apply_setting_values(profile: &Profile, stored: &str, updates: &[(String, Value)]) -> (String, Vec<String>) {
+    let previous: Value = serde_json::from_str(stored).unwrap_or_default();
+    let mut values = previous
+        .get("values")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let mut problems = Vec::new();
+    for (id, value) in updates {
+        match profile.settings.iter().find(|definition| definition.id == id) {
+            Some(definition) => match definition.validate(value) {
+                Ok(valid) => {
+                    values.insert(id.clone(), valid);
+                }
+                Err(problem) => problems.push(problem),
+            },
+            None => tracing::debug!(setting = %id, "ignoring an unknown setting"),
+        }
+    }
+    (settings_document(&values, &problems), problems)
+}
+
 /// Current time in unix milliseconds.
 pub fn now_millis() -> i64 {
     std::time::SystemTime::now()
@@ -220,25 +245,11 @@ impl Lifecycle<'_> {
             .installation(profile.key, &ids.workspace_id)
             .await?
             .ok_or_else(|| Error::NotFound("the add-on is not installed in this workspace".into()))?;
-        let previous: Value = serde_json::from_str(&installation.settings).unwrap_or_default();
-        let mut values = previous
-            .get("values")
-            .and_then(Value::as_object)
-            .cloned()
-            .unwrap_or_default();
-        let mut problems = Vec::new();
-        for setting in settings {
-            match profile.settings.iter().find(|definition| definition.id == setting.id) {
-                Some(definition) => match definition.validate(&setting.value) {
-                    Ok(valid) => {
-                        values.insert(setting.id, valid);
-                    }
-                    Err(problem) => problems.push(problem),
-                },
-                None => tracing::debug!(setting = %setting.id, "ignoring an unknown setting"),
-            }
-        }
-        let document = settings_document(&values, &problems);
+        let updates: Vec<(String, Value)> = settings
+            .into_iter()
+            .map(|setting| (setting.id, setting.value))
+            .collect();
+        let (document, problems) = apply_setting_values(profile, &installation.settings, &updates);
         self.store
             .save_settings(profile.key, &ids.workspace_id, &document, now_millis())
             .await?;

@@ -41,7 +41,7 @@ test("the settings page lists every setting with its source", async ({ page }) =
   await frame.locator('[data-nav="Settings"]').click();
   await expect(frame.locator("[data-setting]")).toHaveCount(14);
   const retention = frame.locator('[data-setting="webhook_log_retention_days"]');
-  await expect(retention.getByTestId("setting-value")).toHaveText("90");
+  await expect(retention.getByTestId("setting-input")).toHaveValue("90");
   await expect(retention.getByTestId("setting-source")).toHaveText("default");
 });
 

@@ -37,6 +37,9 @@ impl AppState {
             store: self.store.clone(),
             verifier: self.verifier.clone(),
             sessions: self.sessions.clone(),
+            secrets: self.secrets.clone(),
+            http: self.http.clone(),
+            clockify_api_base_url: self.config.clockify_api_base_url.clone(),
             setting_overrides: Arc::new(self.config.setting_overrides.clone()),
         }
     }

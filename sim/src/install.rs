@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use crate::{
     addon::{join_url, webhooks, Installation},
     error::{Error, Result},
-    lifecycle::{self, Report},
+    lifecycle::{self, Answer, Report},
     settings::{self, SettingUpdate},
     state::Sim,
     tokens,
@@ -255,6 +255,12 @@ pub fn store_settings(sim: &Sim, key: &str, updates: &[SettingUpdate]) -> Result
 
 /// Sends SETTINGS_UPDATED with the flat list of every setting's current value.
 pub async fn send_settings_updated(sim: &Sim, installation: &Installation) -> Report {
+    lifecycle::report("SETTINGS_UPDATED", deliver_settings_updated(sim, installation).await)
+}
+
+/// Like [`send_settings_updated`], but hands back the add-on's answer itself (status and
+/// body), for the settings screen to show the add-on's message.
+pub async fn deliver_settings_updated(sim: &Sim, installation: &Installation) -> Result<Option<Answer>> {
     let list = installation
         .settings
         .as_ref()
@@ -265,7 +271,7 @@ pub async fn send_settings_updated(sim: &Sim, installation: &Installation) -> Re
         "addonId": installation.addon_id,
         "settings": list,
     });
-    lifecycle::deliver_and_report(sim, installation, "SETTINGS_UPDATED", &body).await
+    lifecycle::deliver(sim, installation, "SETTINGS_UPDATED", &body).await
 }
 
 /// Stores new setting values, then sends SETTINGS_UPDATED.

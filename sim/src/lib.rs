@@ -6,7 +6,8 @@
 //! the add-on can trust it), serves the REST endpoints add-ons call, and shows a Clockify-like
 //! workspace page that hosts add-on sidebar components in an iframe.
 //!
-//! Routes: `/` and `/workspace` (page), `/api/...` ([`rest`]), `/sim/...` ([`control`]).
+//! Routes: `/` and `/workspace` (page), `/workspace/settings` (an add-on's settings screen,
+//! [`settings_page`]), `/api/...` ([`rest`]), `/sim/...` ([`control`]).
 #![forbid(unsafe_code)]
 
 pub mod addon;
@@ -19,6 +20,7 @@ pub mod lifecycle;
 pub mod page;
 pub mod rest;
 pub mod settings;
+pub mod settings_page;
 pub mod state;
 pub mod telemetry;
 pub mod tokens;
@@ -42,6 +44,7 @@ pub const ADDON_CALL_TIMEOUT: Duration = Duration::from_secs(10);
 pub fn router(sim: AppState) -> Router {
     Router::new()
         .merge(page::router())
+        .merge(settings_page::router())
         .nest("/api", rest::router())
         .nest("/sim", control::router())
         .fallback(|uri: Uri| async move { Error::NotFound(format!("no route for {}", uri.path())) })

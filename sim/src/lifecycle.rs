@@ -76,7 +76,12 @@ pub async fn deliver(sim: &Sim, installation: &Installation, kind: &str, body: &
 
 /// Like [`deliver`], but folds the outcome into a [`Report`] (never fails).
 pub async fn deliver_and_report(sim: &Sim, installation: &Installation, kind: &str, body: &Value) -> Report {
-    let (status, error) = match deliver(sim, installation, kind, body).await {
+    report(kind, deliver(sim, installation, kind, body).await)
+}
+
+/// Folds the outcome of [`deliver`] for lifecycle event `kind` into a [`Report`].
+pub fn report(kind: &str, outcome: Result<Option<Answer>>) -> Report {
+    let (status, error) = match outcome {
         Ok(Some(answer)) if answer.is_success() => (Some(answer.status), None),
         Ok(Some(answer)) => (
             Some(answer.status),

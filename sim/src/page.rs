@@ -42,7 +42,8 @@ async fn workspace_page(State(sim): State<AppState>, Query(query): Query<PageQue
     Html(render(&sim, &query))
 }
 
-fn page_link(addon: Option<&str>, theme: &str) -> String {
+/// The address of the workspace page (with add-on `addon`'s sidebar component) in `theme`.
+pub(crate) fn page_link(addon: Option<&str>, theme: &str) -> String {
     match addon {
         Some(key) => format!("/workspace?addon={}&theme={theme}", query_encode(key)),
         None => format!("/workspace?theme={theme}"),
@@ -60,38 +61,39 @@ const CLOCKIFY_ENTRIES: [&str; 8] = [
     "Settings",
 ];
 
+/// Which screen a page shows: decides the sidebar highlight, where the theme toggle leads and
+/// the window title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Screen<'a> {
+    /// `/workspace`, with the sidebar component of an add-on if one is chosen.
+    Workspace(Option<&'a str>),
+    /// `/workspace/settings` of an add-on (`None` when none is chosen).
+    Settings(Option<&'a str>),
+}
+
+impl Screen<'_> {
+    /// The screen's own address in `theme`.
+    fn link(self, theme: &str) -> String {
+        match self {
+            Screen::Workspace(addon) => page_link(addon, theme),
+            Screen::Settings(addon) => settings_link(addon, theme),
+        }
+    }
+}
+
+/// The address of the settings screen of add-on `addon` in `theme`.
+pub(crate) fn settings_link(addon: Option<&str>, theme: &str) -> String {
+    match addon {
+        Some(key) => format!("/workspace/settings?addon={}&theme={theme}", query_encode(key)),
+        None => format!("/workspace/settings?theme={theme}"),
+    }
+}
+
 /// Renders the page for `query`.
 pub fn render(sim: &Sim, query: &PageQuery) -> String {
     let theme = normalize_theme(query.theme.as_deref());
     let installations = sim.installations();
     let selected = query.addon.as_deref();
-    let other_theme = if theme == "DARK" { "DEFAULT" } else { "DARK" };
-    let toggle_label = if theme == "DARK" { "Light theme" } else { "Dark theme" };
-
-    let mut sidebar = String::new();
-    for entry in CLOCKIFY_ENTRIES {
-        sidebar.push_str(&format!(
-            r#"<span class="nav-item inert" aria-disabled="true"><span class="dot"></span>{}</span>"#,
-            escape(entry)
-        ));
-    }
-    sidebar.push_str(r#"<hr class="divider"><div class="nav-heading">Add-ons</div>"#);
-    // Clockify hides the components of an inactive add-on.
-    for installation in installations.iter().filter(|i| i.status == "ACTIVE") {
-        if let Some(component) = installation.sidebar() {
-            let active = if selected == Some(installation.key.as_str()) {
-                " active"
-            } else {
-                ""
-            };
-            sidebar.push_str(&format!(
-                r#"<a class="nav-item addon-link{active}" data-addon-link="{key}" href="{href}"><span class="dot addon"></span>{label}</a>"#,
-                key = escape(&installation.key),
-                href = escape(&page_link(Some(&installation.key), theme)),
-                label = escape(&component.label),
-            ));
-        }
-    }
 
     let main = match selected {
         Some(key) => match installations.iter().find(|i| i.key == key) {
@@ -115,20 +117,91 @@ pub fn render(sim: &Sim, query: &PageQuery) -> String {
         },
         None => welcome(sim, &installations, theme, None),
     };
+    frame(sim, &installations, theme, Screen::Workspace(selected), None, &main)
+}
 
+/// The sidebar: Clockify's own (inert) entries, then one row per active add-on with a link to
+/// its sidebar component and, if it has structured settings, a small link to its settings.
+fn sidebar(installations: &[Installation], theme: &str, screen: Screen<'_>) -> String {
+    let mut sidebar = String::new();
+    for entry in CLOCKIFY_ENTRIES {
+        sidebar.push_str(&format!(
+            r#"<span class="nav-item inert" aria-disabled="true"><span class="dot"></span>{}</span>"#,
+            escape(entry)
+        ));
+    }
+    sidebar.push_str(r#"<hr class="divider"><div class="nav-heading">Add-ons</div>"#);
+    // Clockify hides the components of an inactive add-on.
+    for installation in installations.iter().filter(|i| i.status == "ACTIVE") {
+        let key = installation.key.as_str();
+        let component = installation.sidebar();
+        if component.is_none() && installation.settings.is_none() {
+            continue;
+        }
+        let active = |on: bool| if on { " active" } else { "" };
+        let entry = match component {
+            Some(component) => format!(
+                r#"<a class="nav-item addon-link{active}" data-addon-link="{key}" href="{href}"><span class="dot addon"></span>{label}</a>"#,
+                active = active(screen == Screen::Workspace(Some(key))),
+                key = escape(key),
+                href = escape(&page_link(Some(key), theme)),
+                label = escape(&component.label),
+            ),
+            None => format!(
+                r#"<span class="nav-item addon-name"><span class="dot addon"></span>{}</span>"#,
+                escape(&installation.name)
+            ),
+        };
+        let settings = if installation.settings.is_some() {
+            format!(
+                r#"<a class="settings-link{active}" data-settings-link="{key}" href="{href}" title="{name} settings">Settings</a>"#,
+                active = active(screen == Screen::Settings(Some(key))),
+                key = escape(key),
+                href = escape(&settings_link(Some(key), theme)),
+                name = escape(&installation.name),
+            )
+        } else {
+            String::new()
+        };
+        sidebar.push_str(&format!(
+            r#"<div class="nav-row" data-addon-row="{}">{entry}{settings}</div>"#,
+            escape(key)
+        ));
+    }
+    sidebar
+}
+
+/// The Clockify-like page around `main`: top bar with the theme toggle, sidebar, main area.
+/// `title` goes before the workspace name in the window title.
+pub(crate) fn frame(
+    sim: &Sim,
+    installations: &[Installation],
+    theme: &str,
+    screen: Screen<'_>,
+    title: Option<&str>,
+    main: &str,
+) -> String {
+    let other_theme = if theme == "DARK" { "DEFAULT" } else { "DARK" };
+    let toggle_label = if theme == "DARK" { "Light theme" } else { "Dark theme" };
+    let sidebar = sidebar(installations, theme, screen);
+    let window_title = match title {
+        Some(title) => format!("{} · {}", escape(title), escape(&sim.workspace.name)),
+        None => escape(&sim.workspace.name),
+    };
     format!(
         r#"<!doctype html>
 <html lang="en" data-theme="{theme}">
 <head>
 <meta charset="utf-8">
+<link rel="icon" href="data:,">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · Clockify (simulated)</title>
+<title>{window_title} · Clockify (simulated)</title>
 <style>{css}</style>
 </head>
 <body class="theme-{theme_class}">
 <header class="topbar">
   <a class="logo" href="{home}"><span class="logo-mark">◷</span>clockify</a>
-  <span class="workspace-name" id="workspace-name">{title}</span>
+  <span class="workspace-name" id="workspace-name">{workspace}</span>
   <span class="plan">{plan}</span>
   <span class="spacer"></span>
   <a class="theme-toggle" id="theme-toggle" data-theme-toggle="{other_theme}" href="{toggle_href}">{toggle_label}</a>
@@ -141,12 +214,12 @@ pub fn render(sim: &Sim, query: &PageQuery) -> String {
 </body>
 </html>
 "#,
-        title = escape(&sim.workspace.name),
+        workspace = escape(&sim.workspace.name),
         css = CSS,
         theme_class = if theme == "DARK" { "dark" } else { "light" },
         home = escape(&page_link(None, theme)),
         plan = escape(&sim.workspace.plan),
-        toggle_href = escape(&page_link(selected, other_theme)),
+        toggle_href = escape(&screen.link(other_theme)),
         owner = escape(&sim.workspace.owner().name),
         initials = escape(&initials(&sim.workspace.owner().name)),
     )
@@ -255,5 +328,27 @@ a { color: var(--blue); text-decoration: none; }
 .addon-list { padding-left: 18px; line-height: 1.9; }
 .status { font-size: 11px; border-radius: 3px; padding: 1px 6px; color: #fff; background: #4CAF50; }
 .status-inactive { background: #999999; }
+.nav-row { display: flex; align-items: center; }
+.nav-row .nav-item { flex: 1; min-width: 0; }
+.settings-link { font-size: 11px; padding: 2px 6px; margin-right: 12px; border: 1px solid var(--border); border-radius: 3px; color: var(--muted); }
+.settings-link:hover, .settings-link.active { color: var(--blue); border-color: var(--blue); }
+.alert { border-left: 3px solid; padding: 8px 12px; margin: 12px 0; background: var(--hover); }
+.alert-success { border-color: #4CAF50; }
+.alert-warning { border-color: #FF9800; }
+.alert-error { border-color: #F44336; color: var(--text); font-weight: 600; }
+.settings-tab h2 { font-size: 17px; font-weight: 500; margin: 20px 0 8px; }
+.settings-group { border-top: 1px solid var(--border); margin-top: 16px; padding-top: 4px; }
+.settings-group h3 { font-size: 14px; text-transform: uppercase; letter-spacing: 0.5px; color: var(--muted); margin: 12px 0 8px; }
+.settings-banner { background: rgba(3, 169, 244, 0.12); border-left: 3px solid var(--blue); padding: 8px 12px; }
+.field { margin: 14px 0; display: flex; flex-direction: column; gap: 4px; max-width: 480px; }
+.field label { font-weight: 500; }
+.field input[type=text], .field input[type=number], .field select { font: inherit; padding: 7px 9px; border: 1px solid var(--border); border-radius: 3px; background: var(--surface); color: var(--text); }
+.field select[multiple] { min-height: 120px; }
+.field-checkbox .check { display: flex; align-items: center; gap: 8px; }
+.field .help { margin: 0; font-size: 12px; color: var(--muted); }
+.field-error { margin: 0; font-size: 12px; color: #F44336; }
+[aria-invalid=true] { border-color: #F44336 !important; }
+.form-actions { margin-top: 20px; }
+.button { font: inherit; background: var(--blue); color: #fff; border: 0; border-radius: 3px; padding: 8px 18px; cursor: pointer; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
 "#;

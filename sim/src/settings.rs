@@ -42,18 +42,129 @@ fn for_each_setting(settings: &mut Value, visit: &mut impl FnMut(&mut Value)) {
     }
 }
 
+/// Every setting object, in the order [`for_each_setting`] visits them.
+pub fn all(settings: &Value) -> Vec<&Value> {
+    let mut out = Vec::new();
+    for tab in array(settings, "tabs") {
+        out.extend(array(tab, "settings"));
+        for group in array(tab, "groups") {
+            out.extend(array(group, "settings"));
+        }
+    }
+    out
+}
+
+/// The array `field` of `parent` (empty when missing or not an array).
+pub fn array<'a>(parent: &'a Value, field: &str) -> &'a [Value] {
+    parent
+        .get(field)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
 /// The flat list Clockify sends in SETTINGS_UPDATED: `[{"id", "name", "value"}]` for every setting.
 pub fn flat_list(settings: &Value) -> Vec<Value> {
-    let mut copy = settings.clone();
-    let mut list = Vec::new();
-    for_each_setting(&mut copy, &mut |setting| {
-        list.push(json!({
-            "id": setting.get("id").cloned().unwrap_or(Value::Null),
-            "name": setting.get("name").cloned().unwrap_or(Value::Null),
-            "value": setting.get("value").cloned().unwrap_or(Value::Null),
-        }));
-    });
-    list
+    all(settings)
+        .into_iter()
+        .map(|setting| {
+            json!({
+                "id": setting.get("id").cloned().unwrap_or(Value::Null),
+                "name": setting.get("name").cloned().unwrap_or(Value::Null),
+                "value": setting.get("value").cloned().unwrap_or(Value::Null),
+            })
+        })
+        .collect()
+}
+
+/// A text field of a setting object (`""` when missing or not a string).
+pub fn text<'a>(setting: &'a Value, field: &str) -> &'a str {
+    setting.get(field).and_then(Value::as_str).unwrap_or_default()
+}
+
+/// Whether the setting is read-only (`"readOnly": true`): the settings screen shows it but
+/// never changes it.
+pub fn is_read_only(setting: &Value) -> bool {
+    setting.get("readOnly").and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// Whether values of setting type `kind` are lists (`DROPDOWN_MULTIPLE`, `USER_DROPDOWN_MULTIPLE`).
+pub fn is_multiple(kind: &str) -> bool {
+    matches!(kind, "DROPDOWN_MULTIPLE" | "USER_DROPDOWN_MULTIPLE")
+}
+
+/// A field of the settings form that could not be converted to its setting's type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The setting's id.
+    pub id: String,
+    /// What is wrong, for people.
+    pub message: String,
+}
+
+/// Converts a submitted settings form (`application/x-www-form-urlencoded` pairs; a
+/// multi-select sends its key once per selected option) into typed updates, as Clockify's
+/// settings screen does: `NUMBER` → JSON number, `CHECKBOX` → bool (absent → `false`),
+/// `DROPDOWN_MULTIPLE`/`USER_DROPDOWN_MULTIPLE` → array of strings (absent → `[]`), anything
+/// else → string (absent → unchanged). Read-only settings and unknown keys are ignored.
+///
+/// Returns the updates of every field that converted, and the errors of those that did not.
+pub fn from_form(settings: &Value, form: &[(String, String)]) -> (Vec<SettingUpdate>, Vec<FieldError>) {
+    let mut updates = Vec::new();
+    let mut errors = Vec::new();
+    for setting in all(settings) {
+        let id = text(setting, "id");
+        if id.is_empty() || is_read_only(setting) {
+            continue;
+        }
+        let kind = text(setting, "type");
+        let submitted: Vec<&str> = form
+            .iter()
+            .filter(|(key, _)| key == id)
+            .map(|(_, value)| value.as_str())
+            .collect();
+        let value = match kind {
+            "CHECKBOX" => json!(submitted.iter().any(|value| *value != "false")),
+            kind if is_multiple(kind) => json!(submitted.iter().filter(|value| !value.is_empty()).collect::<Vec<_>>()),
+            _ => {
+                // A field sent twice: the last one wins, as in a browser's form data.
+                let Some(last) = submitted.last() else {
+                    continue;
+                };
+                if kind == "NUMBER" {
+                    match parse_number(last) {
+                        Some(number) => number,
+                        None => {
+                            errors.push(FieldError {
+                                id: id.to_string(),
+                                message: format!("{} must be a number, not \"{last}\"", text(setting, "name")),
+                            });
+                            continue;
+                        }
+                    }
+                } else {
+                    json!(last)
+                }
+            }
+        };
+        updates.push(SettingUpdate {
+            id: id.to_string(),
+            value,
+        });
+    }
+    (updates, errors)
+}
+
+/// A finite number as JSON: an integer when it is one, else a float.
+fn parse_number(text: &str) -> Option<Value> {
+    let text = text.trim();
+    if let Ok(whole) = text.parse::<i64>() {
+        return Some(json!(whole));
+    }
+    text.parse::<f64>()
+        .ok()
+        .and_then(serde_json::Number::from_f64)
+        .map(Value::Number)
 }
 
 /// Applies `updates` to `settings`. All ids must exist; on an unknown id nothing changes.
@@ -117,6 +228,62 @@ mod tests {
         let error = apply(&mut settings, &[update("a", json!("y")), update("zz", json!(1))]);
         assert!(matches!(error, Err(Error::BadRequest(_))));
         assert_eq!(flat_list(&settings)[0]["value"], "x");
+    }
+
+    #[test]
+    fn converts_form_fields_to_setting_types() {
+        let settings = json!({ "tabs": [{
+            "id": "t", "name": "Tab",
+            "settings": [
+                { "id": "text", "name": "Text", "type": "TXT", "value": "x" },
+                { "id": "num", "name": "Num", "type": "NUMBER", "value": 1 },
+                { "id": "frac", "name": "Frac", "type": "NUMBER", "value": 1 },
+                { "id": "flag", "name": "Flag", "type": "CHECKBOX", "value": true },
+                { "id": "on", "name": "On", "type": "CHECKBOX", "value": false },
+                { "id": "one", "name": "One", "type": "DROPDOWN_SINGLE", "value": "a" },
+                { "id": "many", "name": "Many", "type": "DROPDOWN_MULTIPLE", "value": ["a"] },
+                { "id": "none", "name": "None", "type": "DROPDOWN_MULTIPLE", "value": ["a"] },
+                { "id": "fixed", "name": "Fixed", "type": "CHECKBOX", "value": true, "readOnly": true },
+                { "id": "kept", "name": "Kept", "type": "TXT", "value": "k" }
+            ]
+        }]});
+        let form: Vec<(String, String)> = [
+            ("text", "y"),
+            ("num", " 42 "),
+            ("frac", "2.5"),
+            ("on", "true"),
+            ("one", "b"),
+            ("many", "b"),
+            ("many", "c"),
+            ("stranger", "1"),
+        ]
+        .into_iter()
+        .map(|(key, value)| (key.to_string(), value.to_string()))
+        .collect();
+        let (updates, errors) = from_form(&settings, &form);
+        assert!(errors.is_empty(), "{errors:?}");
+        let got: Vec<(&str, Value)> = updates.iter().map(|u| (u.id.as_str(), u.value.clone())).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("text", json!("y")),
+                ("num", json!(42)),
+                ("frac", json!(2.5)),
+                ("flag", json!(false)),
+                ("on", json!(true)),
+                ("one", json!("b")),
+                ("many", json!(["b", "c"])),
+                ("none", json!([])),
+            ]
+        );
+
+        for bad in ["abc", "", "inf", "NaN"] {
+            let (updates, errors) = from_form(&settings, &[("num".to_string(), bad.to_string())]);
+            assert_eq!(errors.len(), 1, "{bad:?}");
+            assert_eq!(errors[0].id, "num");
+            assert!(errors[0].message.starts_with("Num must be a number"));
+            assert!(updates.iter().all(|update| update.id != "num"));
+        }
     }
 
     #[test]

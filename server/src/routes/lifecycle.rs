@@ -67,13 +67,12 @@ async fn lifecycle_event(
 /// After INSTALLED: the workspace's name and plan and the installer's name, for the Overview.
 async fn fetch_workspace_details(state: AppState, installation: Installation) {
     let outcome = async {
-        let token = state.secrets.decrypt(&installation.token_ciphertext)?;
-        let base = state
-            .config
-            .clockify_api_base_url
-            .clone()
-            .unwrap_or_else(|| installation.backend_url.clone());
-        let client = ClockifyClient::new(state.http.clone(), &base, token);
+        let client = ClockifyClient::for_installation(
+            state.http.clone(),
+            &installation,
+            &state.secrets,
+            state.config.clockify_api_base_url.as_deref(),
+        )?;
         let workspace = client
             .get_json(&format!("/v1/workspaces/{}", installation.workspace_id))
             .await?;

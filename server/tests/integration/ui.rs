@@ -91,7 +91,7 @@ async fn settings_page_shows_each_value_and_its_source(app: &TestApp) {
         .unwrap();
     let html = response.text().await.unwrap();
     assert!(html.contains("Webhook log retention (days)"));
-    assert!(html.contains(">90<"), "the default retention shows");
+    assert!(html.contains(r#"value="90""#), "the default retention shows");
     assert!(html.contains(">default<"));
 }
 on_both_backends!(settings_page_shows_each_value_and_its_source);

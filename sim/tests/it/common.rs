@@ -11,6 +11,7 @@ use axum::{
     body::Bytes,
     extract::State,
     http::{HeaderMap, Method, StatusCode, Uri},
+    response::{IntoResponse, Response},
     routing::get,
     Json, Router,
 };
@@ -137,10 +138,12 @@ struct FakeState {
     manifest: Mutex<Value>,
     calls: Mutex<Vec<Recorded>>,
     answer: Mutex<Option<StatusCode>>,
+    answer_body: Mutex<Option<Value>>,
 }
 
-/// A fake add-on: serves `/manifest`, records every other request and answers 200
-/// (or the status set with [`FakeAddon::answer_with`]).
+/// A fake add-on: serves `/manifest`, records every other request and answers 200 `recorded`
+/// (or the status set with [`FakeAddon::answer_with`], or the JSON of
+/// [`FakeAddon::answer_with_json`]).
 pub struct FakeAddon {
     pub base_url: String,
     state: Arc<FakeState>,
@@ -156,7 +159,7 @@ async fn record(
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
-) -> (StatusCode, &'static str) {
+) -> Response {
     let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
     state.calls.lock().unwrap().push(Recorded {
         method,
@@ -165,7 +168,10 @@ async fn record(
         body,
     });
     let status = state.answer.lock().unwrap().unwrap_or(StatusCode::OK);
-    (status, "recorded")
+    match state.answer_body.lock().unwrap().clone() {
+        Some(body) => (status, Json(body)).into_response(),
+        None => (status, "recorded").into_response(),
+    }
 }
 
 impl FakeAddon {
@@ -198,6 +204,11 @@ impl FakeAddon {
 
     pub fn answer_with(&self, status: StatusCode) {
         *self.state.answer.lock().unwrap() = Some(status);
+    }
+
+    pub fn answer_with_json(&self, status: StatusCode, body: Value) {
+        *self.state.answer.lock().unwrap() = Some(status);
+        *self.state.answer_body.lock().unwrap() = Some(body);
     }
 
     /// Waits (up to 5 s) until at least `count` requests arrived.

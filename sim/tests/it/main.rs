@@ -4,4 +4,5 @@ mod common;
 mod install;
 mod page;
 mod rest;
+mod settings;
 mod workspace;
