@@ -1,0 +1,45 @@
+import { expect, test } from "@playwright/test";
+
+import { openAddon, screenshot } from "./helpers";
+
+// Runs after shell.spec.ts (files run in name order): it changes the workspace's settings.
+
+test("a setting changed in our page is saved in Clockify and shown on Clockify's settings screen", async ({ page }) => {
+  const frame = await openAddon(page, "universal-webhook");
+  await frame.locator('[data-nav="Settings"]').click();
+  const retention = frame.locator('[data-setting="webhook_log_retention_days"]');
+  await retention.getByTestId("setting-input").fill("30");
+  await frame.locator("#save-settings").click();
+  await expect(frame.getByTestId("save-outcome")).toHaveText("Saved 1 setting(s) in Clockify.");
+  await expect(retention.getByTestId("setting-source")).toHaveText("workspace");
+  await expect(retention.getByTestId("setting-input")).toHaveValue("30");
+  await screenshot(page, "universal-webhook-settings-saved");
+
+  await page.goto("/workspace/settings?addon=universal-webhook");
+  await expect(page.locator('#addon-settings [name="webhook_log_retention_days"]')).toHaveValue("30");
+});
+
+test("a setting changed on Clockify's settings screen shows in our page", async ({ page }) => {
+  await page.goto("/workspace/settings?addon=universal-webhook");
+  await page.locator('#addon-settings [name="dedupe_window_hours"]').fill("48");
+  await page.locator("#save-settings").click();
+  await expect(page.locator("#settings-notice")).toContainText("Saved");
+  const frame = await openAddon(page, "universal-webhook");
+  await frame.locator('[data-nav="Settings"]').click();
+  const window = frame.locator('[data-setting="dedupe_window_hours"]');
+  await expect(window.getByTestId("setting-input")).toHaveValue("48");
+  await expect(window.getByTestId("setting-source")).toHaveText("workspace");
+});
+
+test("an invalid value is caught in the browser before anything is sent", async ({ page }) => {
+  const frame = await openAddon(page, "api-studio");
+  await frame.locator('[data-nav="Settings"]').click();
+  const rate = frame.locator('[data-setting="bootstrap_max_rps"]');
+  await rate.getByTestId("setting-input").fill("500");
+  await expect(rate.getByTestId("setting-error")).toHaveText("Bootstrap requests per second must be between 1 and 50");
+  await expect(frame.locator("#save-settings")).toBeDisabled();
+  await rate.getByTestId("setting-input").fill("20");
+  await expect(rate.getByTestId("setting-error")).toHaveText("");
+  await expect(frame.locator("#save-settings")).toBeEnabled();
+  await screenshot(page, "api-studio-settings-validation");
+});
