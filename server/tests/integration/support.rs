@@ -136,7 +136,11 @@ impl TestApp {
             })
             .await;
         });
-        let http = reqwest::Client::new();
+        // A hung response must fail the test, not stall the suite.
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .expect("HTTP client");
         wait_until_ready(&http, &address).await;
         // Only after the server has run the migrations: two migrators at once would collide.
         let store = addon_core::store::SqlStore::connect(&database_url)
