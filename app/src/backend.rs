@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use addon_core::{
     crypto::SecretBox,
+    profile::{find_profile, Profile},
     session::{Session, SessionSigner},
-    store::Store,
+    store::{Installation, Store},
     token::TokenVerifier,
 };
 use leptos::prelude::*;
@@ -43,6 +44,23 @@ pub fn authenticate(session_token: &str) -> Result<(UiBackend, Session), ServerF
         .verify(session_token, now_seconds())
         .map_err(|error| ServerFnError::new(error.public_message()))?;
     Ok((backend, session))
+}
+
+/// The session's add-on profile, or an error naming the unknown key.
+pub fn session_profile(session: &Session) -> Result<&'static Profile, ServerFnError> {
+    find_profile(&session.addon_key)
+        .ok_or_else(|| ServerFnError::new(format!("there is no add-on called {:?}", session.addon_key)))
+}
+
+/// The installation of the session's add-on in the session's workspace.
+pub async fn session_installation(backend: &UiBackend, session: &Session) -> Result<Installation, ServerFnError> {
+    let profile = session_profile(session)?;
+    backend
+        .store
+        .installation(profile.key, &session.workspace_id)
+        .await
+        .map_err(to_server_error)?
+        .ok_or_else(|| ServerFnError::new(format!("{} is not installed in this workspace", profile.name)))
 }
 
 /// Turns an engine error into the message the page shows.

@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 
 import { openAddon, screenshot } from "./helpers";
 
-// Runs after shell.spec.ts (files run in name order): it changes the workspace's settings.
+// These tests change the workspace's settings; other files only read settings they leave alone.
 
 test("a setting changed in our page is saved in Clockify and shown on Clockify's settings screen", async ({ page }) => {
   const frame = await openAddon(page, "universal-webhook");

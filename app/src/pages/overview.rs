@@ -28,18 +28,13 @@ pub struct InstallationOverview {
 /// The installation of this session's add-on in this session's workspace.
 #[server]
 pub async fn load_overview(session: String) -> Result<InstallationOverview, ServerFnError> {
-    use addon_core::{claims::api_region, profile::find_profile};
+    use addon_core::claims::api_region;
 
-    use crate::backend::{authenticate, format_time, to_server_error};
+    use crate::backend::{authenticate, format_time, session_installation, session_profile, to_server_error};
 
     let (backend, session) = authenticate(&session)?;
-    let profile = find_profile(&session.addon_key).ok_or_else(|| ServerFnError::new("unknown add-on"))?;
-    let installation = backend
-        .store
-        .installation(profile.key, &session.workspace_id)
-        .await
-        .map_err(to_server_error)?
-        .ok_or_else(|| ServerFnError::new(format!("{} is not installed in this workspace", profile.name)))?;
+    let profile = session_profile(&session)?;
+    let installation = session_installation(&backend, &session).await?;
     let webhook_subscriptions = backend
         .store
         .webhook_tokens(profile.key, &session.workspace_id)

@@ -35,16 +35,11 @@ pub struct SettingsView {
 
 #[server]
 pub async fn effective_settings(session: String) -> Result<SettingsView, ServerFnError> {
-    use crate::backend::{authenticate, to_server_error};
+    use crate::backend::{authenticate, session_installation, session_profile};
 
     let (backend, session) = authenticate(&session)?;
-    let profile = find_profile(&session.addon_key).ok_or_else(|| ServerFnError::new("unknown add-on"))?;
-    let installation = backend
-        .store
-        .installation(profile.key, &session.workspace_id)
-        .await
-        .map_err(to_server_error)?
-        .ok_or_else(|| ServerFnError::new(format!("{} is not installed in this workspace", profile.name)))?;
+    let profile = session_profile(&session)?;
+    let installation = session_installation(&backend, &session).await?;
     let stored: Value = serde_json::from_str(&installation.settings).unwrap_or_default();
     let settings = profile
         .settings
@@ -88,10 +83,10 @@ pub async fn save_settings(session: String, changes: String) -> Result<usize, Se
         lifecycle::{apply_setting_values, now_millis},
     };
 
-    use crate::backend::{authenticate, to_server_error};
+    use crate::backend::{authenticate, session_installation, session_profile, to_server_error};
 
     let (backend, session) = authenticate(&session)?;
-    let profile = find_profile(&session.addon_key).ok_or_else(|| ServerFnError::new("unknown add-on"))?;
+    let profile = session_profile(&session)?;
     let changes: BTreeMap<String, Value> =
         serde_json::from_str(&changes).map_err(|_| ServerFnError::new("the changes are not a JSON object"))?;
     let mut valid = Vec::with_capacity(changes.len());
@@ -108,12 +103,7 @@ pub async fn save_settings(session: String, changes: String) -> Result<usize, Se
     if !problems.is_empty() {
         return Err(ServerFnError::new(problems.join("; ")));
     }
-    let installation = backend
-        .store
-        .installation(profile.key, &session.workspace_id)
-        .await
-        .map_err(to_server_error)?
-        .ok_or_else(|| ServerFnError::new(format!("{} is not installed in this workspace", profile.name)))?;
+    let installation = session_installation(&backend, &session).await?;
     let client = ClockifyClient::for_installation(
         backend.http.clone(),
         &installation,

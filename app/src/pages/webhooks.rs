@@ -26,12 +26,12 @@ pub struct WebhookSummary {
 
 #[server]
 pub async fn load_webhook_summary(session: String) -> Result<WebhookSummary, ServerFnError> {
-    use addon_core::{events::find_event, profile::find_profile};
+    use addon_core::events::find_event;
 
-    use crate::backend::{authenticate, to_server_error};
+    use crate::backend::{authenticate, session_profile, to_server_error};
 
     let (backend, session) = authenticate(&session)?;
-    let profile = find_profile(&session.addon_key).ok_or_else(|| ServerFnError::new("unknown add-on"))?;
+    let profile = session_profile(&session)?;
     let registered_tokens = backend
         .store
         .webhook_tokens(profile.key, &session.workspace_id)

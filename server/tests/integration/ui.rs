@@ -95,3 +95,61 @@ async fn settings_page_shows_each_value_and_its_source(app: &TestApp) {
     assert!(html.contains(">default<"));
 }
 on_both_backends!(settings_page_shows_each_value_and_its_source);
+
+/// Built-in default < environment variable < workspace setting, as the settings page shows it.
+async fn settings_precedence(db: crate::support::Db) {
+    use serde_json::json;
+
+    use crate::support::{ADDON_ID, WORKSPACE};
+
+    let Some(app) = TestApp::start_with(db, &[("UW_WEBHOOK_LOG_RETENTION_DAYS", "30")]).await else {
+        return;
+    };
+    app.install(ADDON).await;
+    let token = app.user_token(ADDON, "OWNER", "DEFAULT");
+    let settings_page = || async {
+        let url = app.url(&format!("/{ADDON}/ui/settings?auth_token={token}"));
+        app.http.get(url).send().await.unwrap().text().await.unwrap()
+    };
+    let row = |html: &str, id: &str| {
+        let start = html
+            .find(&format!(r#"data-setting="{id}""#))
+            .expect("the setting's row");
+        html[start..start + html[start..].find("</tr>").unwrap()].to_string()
+    };
+    let html = settings_page().await;
+    let retention = row(&html, "webhook_log_retention_days");
+    assert!(
+        retention.contains(r#"value="30""#) && retention.contains(">environment<"),
+        "{retention}"
+    );
+    assert!(row(&html, "dedupe_window_hours").contains(">default<"));
+    let body = json!({ "workspaceId": WORKSPACE, "addonId": ADDON_ID, "settings": [
+        { "id": "webhook_log_retention_days", "name": "Webhook log retention (days)", "value": 45 }
+    ]});
+    let response = app
+        .lifecycle(
+            ADDON,
+            "settings-updated",
+            Some(&app.lifecycle_token(ADDON)),
+            &body.to_string(),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let retention = row(&settings_page().await, "webhook_log_retention_days");
+    assert!(
+        retention.contains(r#"value="45""#) && retention.contains(">workspace<"),
+        "{retention}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn settings_precedence_on_sqlite() {
+    settings_precedence(crate::support::Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn settings_precedence_on_postgres() {
+    settings_precedence(crate::support::Db::Postgres).await;
+}
