@@ -85,7 +85,7 @@ fn SubscriptionTable(summary: WebhookSummary) -> impl IntoView {
                     <td class="py-1.5 pr-3 font-mono text-xs">{subscription.event}</td>
                     <td class="py-1.5 pr-3 text-sm">{subscription.description}</td>
                     <td class="py-1.5 pr-3 text-sm text-slate-500 dark:text-slate-400">{subscription.group}</td>
-                    <td class="py-1.5 text-xs">{if subscription.via == "manifest" { "manifest" } else { "workspace webhook (API)" }}</td>
+                    <td class="py-1.5 text-xs">{if subscription.via == "manifest" { "manifest" } else { "workspace webhook (API; not created yet)" }}</td>
                 </tr>
             }
         })
@@ -93,7 +93,12 @@ fn SubscriptionTable(summary: WebhookSummary) -> impl IntoView {
     view! {
         <Card title="Clockify events">
             <p class="mb-3 text-sm" data-testid="subscription-summary">
-                {format!("{total} events: {from_manifest} declared in the manifest, {} through the webhooks API. ", total - from_manifest)}
+                {match total - from_manifest {
+                    0 => format!("{total} events, all declared in the manifest. "),
+                    via_api => format!(
+                        "{total} events: {from_manifest} declared in the manifest; {via_api} more are to be created as workspace webhooks through the API, which this version does not do yet. "
+                    ),
+                }}
                 {format!("Clockify registered {} webhook signing tokens at installation.", summary.registered_tokens)}
             </p>
             <table class="w-full text-left">
