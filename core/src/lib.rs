@@ -6,9 +6,11 @@
 //! Behind `server`: token verification, encryption at rest, storage and the lifecycle.
 #![forbid(unsafe_code)]
 
+pub mod bootstrap;
 pub mod claims;
 pub mod events;
 pub mod manifest;
+pub mod openapi;
 pub mod profile;
 pub mod scopes;
 pub mod settings;
