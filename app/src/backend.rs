@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use addon_core::{
+    bootstrap::jobs::BootstrapJobs,
     crypto::SecretBox,
     profile::{find_profile, Profile},
     session::{Session, SessionSigner},
@@ -21,6 +22,8 @@ pub struct UiBackend {
     /// Decrypts installation tokens for calls to Clockify.
     pub secrets: SecretBox,
     pub http: reqwest::Client,
+    /// Background data pulls and the rate budgets every Clockify call draws from.
+    pub bootstrap: BootstrapJobs,
     pub clockify_api_base_url: Option<String>,
     /// Environment overrides of setting defaults: (add-on key, setting id) -> value.
     pub setting_overrides: Arc<std::collections::BTreeMap<(String, String), serde_json::Value>>,

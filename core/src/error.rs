@@ -26,6 +26,9 @@ pub enum Error {
     /// A dependency (database, Clockify) is not reachable right now.
     #[error("{0}")]
     Unavailable(String),
+    /// A Clockify API call failed; `failure` says how, so callers can decide what to retry.
+    #[error("{message}")]
+    Clockify { failure: ClockifyFailure, message: String },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration error: {0}")]
@@ -49,6 +52,21 @@ impl Error {
         }
     }
 
+    pub fn clockify(failure: ClockifyFailure, message: impl Into<String>) -> Self {
+        Error::Clockify {
+            failure,
+            message: message.into(),
+        }
+    }
+
+    /// The Clockify failure behind this error, if it is one.
+    pub fn clockify_failure(&self) -> Option<ClockifyFailure> {
+        match self {
+            Error::Clockify { failure, .. } => Some(*failure),
+            _ => None,
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             Error::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
@@ -56,6 +74,7 @@ impl Error {
             Error::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Clockify { .. } => StatusCode::BAD_GATEWAY,
             Error::Database(_) | Error::Migration(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -67,6 +86,7 @@ impl Error {
             Error::Forbidden(_) => "forbidden",
             Error::NotFound(_) => "not_found",
             Error::Unavailable(_) => "unavailable",
+            Error::Clockify { failure, .. } => failure.code(),
             Error::Database(_) | Error::Migration(_) | Error::Internal(_) => "internal",
         }
     }
@@ -78,6 +98,72 @@ impl Error {
                 "internal error; see the server log".to_string()
             }
             other => other.to_string(),
+        }
+    }
+}
+
+/// How a Clockify API call failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockifyFailure {
+    /// 401: the installation token is revoked or invalid.
+    Unauthorized,
+    /// 403: the add-on lacks a scope for this operation.
+    MissingScope,
+    /// 404.
+    NotFound,
+    /// 429: over the workspace's rate limit.
+    RateLimited,
+    /// 5xx.
+    ServerError(u16),
+    /// Another 4xx: Clockify refused the request as sent.
+    Rejected(u16),
+    /// No answer within the timeout.
+    Timeout,
+    /// Could not connect, or the connection broke off.
+    Unreachable,
+    /// The answer is not the JSON expected.
+    BadJson,
+    /// The answer is larger than the cap.
+    TooLarge,
+}
+
+impl ClockifyFailure {
+    /// The stable code clients see.
+    pub fn code(self) -> &'static str {
+        match self {
+            ClockifyFailure::Unauthorized => "clockify_unauthorized",
+            ClockifyFailure::MissingScope => "clockify_missing_scope",
+            ClockifyFailure::NotFound => "clockify_not_found",
+            ClockifyFailure::RateLimited => "clockify_rate_limited",
+            ClockifyFailure::ServerError(_) => "clockify_server_error",
+            ClockifyFailure::Rejected(_) => "clockify_rejected",
+            ClockifyFailure::Timeout => "clockify_timeout",
+            ClockifyFailure::Unreachable => "clockify_unreachable",
+            ClockifyFailure::BadJson => "clockify_bad_json",
+            ClockifyFailure::TooLarge => "clockify_too_large",
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 5xx, timeouts, connection errors).
+    pub fn is_retryable(self) -> bool {
+        matches!(
+            self,
+            ClockifyFailure::RateLimited
+                | ClockifyFailure::ServerError(_)
+                | ClockifyFailure::Timeout
+                | ClockifyFailure::Unreachable
+        )
+    }
+
+    /// The HTTP status Clockify answered, when it answered.
+    pub fn status(self) -> Option<u16> {
+        match self {
+            ClockifyFailure::Unauthorized => Some(401),
+            ClockifyFailure::MissingScope => Some(403),
+            ClockifyFailure::NotFound => Some(404),
+            ClockifyFailure::RateLimited => Some(429),
+            ClockifyFailure::ServerError(code) | ClockifyFailure::Rejected(code) => Some(code),
+            _ => None,
         }
     }
 }

@@ -201,17 +201,19 @@ impl Lifecycle<'_> {
     }
 
     /// DELETED: every row of that workspace for that add-on goes. Repeating it is harmless.
-    pub async fn deleted(&self, profile: &Profile, token: Option<&str>, body: &[u8]) -> Result<u64> {
+    /// Returns the workspace and the rows removed.
+    pub async fn deleted(&self, profile: &Profile, token: Option<&str>, body: &[u8]) -> Result<(String, u64)> {
         let claims = self.verified(profile, token)?;
         let body: WorkspaceEventBody = parse(body)?;
         bind_to_body(&claims, &body.addon_id, &body.workspace_id)?;
         let rows = self.store.delete_installation(profile.key, &body.workspace_id).await?;
         tracing::info!(addon = profile.key, workspace = %body.workspace_id, rows, "deleted");
-        Ok(rows)
+        Ok((body.workspace_id, rows))
     }
 
-    /// STATUS_CHANGED: INACTIVE keeps the data but stops processing.
-    pub async fn status_changed(&self, profile: &Profile, token: Option<&str>, body: &[u8]) -> Result<String> {
+    /// STATUS_CHANGED: INACTIVE keeps the data but stops processing. Returns the workspace and
+    /// the new status.
+    pub async fn status_changed(&self, profile: &Profile, token: Option<&str>, body: &[u8]) -> Result<(String, String)> {
         let claims = self.verified(profile, token)?;
         let ids: WorkspaceEventBody = parse(body)?;
         let StatusBody { status } = parse(body)?;
@@ -230,12 +232,18 @@ impl Lifecycle<'_> {
             return Err(Error::NotFound("the add-on is not installed in this workspace".into()));
         }
         tracing::info!(addon = profile.key, workspace = %ids.workspace_id, %status, "status changed");
-        Ok(status)
+        Ok((ids.workspace_id, status))
     }
 
     /// SETTINGS_UPDATED: valid values are stored; an invalid value keeps the last good one and
-    /// the update answers 400 naming each problem (the problems are also kept for our UI).
-    pub async fn settings_updated(&self, profile: &Profile, token: Option<&str>, body: &[u8]) -> Result<Vec<String>> {
+    /// becomes a problem (kept for our UI; the caller answers 400 naming each). Returns the
+    /// workspace and the problems.
+    pub async fn settings_updated(
+        &self,
+        profile: &Profile,
+        token: Option<&str>,
+        body: &[u8],
+    ) -> Result<(String, Vec<String>)> {
         let claims = self.verified(profile, token)?;
         let ids: WorkspaceEventBody = parse(body)?;
         let SettingsBody { settings } = parse(body)?;
@@ -253,10 +261,6 @@ impl Lifecycle<'_> {
         self.store
             .save_settings(profile.key, &ids.workspace_id, &document, now_millis())
             .await?;
-        if problems.is_empty() {
-            Ok(Vec::new())
-        } else {
-            Err(Error::bad_request("invalid_settings", problems.join("; ")))
-        }
+        Ok((ids.workspace_id, problems))
     }
 }

@@ -162,6 +162,82 @@ impl SettingDefinition {
     }
 }
 
+/// Environment overrides of setting defaults: (add-on key, setting id) -> value.
+pub type SettingOverrides = std::collections::BTreeMap<(String, String), Value>;
+
+/// Where an effective value comes from (built-in default < environment < workspace).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingSource {
+    Default,
+    Environment,
+    Workspace,
+}
+
+impl SettingSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SettingSource::Default => "default",
+            SettingSource::Environment => "environment",
+            SettingSource::Workspace => "workspace",
+        }
+    }
+}
+
+/// The effective values of an installation's settings: the workspace's stored values (the
+/// settings document `{"values": {...}}`) over environment overrides over built-in defaults.
+#[derive(Debug, Clone)]
+pub struct EffectiveSettings {
+    values: Vec<(&'static SettingDefinition, Value, SettingSource)>,
+}
+
+impl EffectiveSettings {
+    /// Resolves every setting of `definitions` for add-on `addon_key`.
+    pub fn resolve(
+        addon_key: &str,
+        definitions: &'static [SettingDefinition],
+        stored_document: &str,
+        overrides: &SettingOverrides,
+    ) -> Self {
+        let stored: Value = serde_json::from_str(stored_document).unwrap_or_default();
+        let values = definitions
+            .iter()
+            .map(|definition| {
+                let workspace = stored.get("values").and_then(|values| values.get(definition.id));
+                let environment = overrides.get(&(addon_key.to_string(), definition.id.to_string()));
+                match (workspace, environment) {
+                    (Some(value), _) => (definition, value.clone(), SettingSource::Workspace),
+                    (None, Some(value)) => (definition, value.clone(), SettingSource::Environment),
+                    (None, None) => (definition, definition.default_value(), SettingSource::Default),
+                }
+            })
+            .collect();
+        EffectiveSettings { values }
+    }
+
+    /// Every setting with its value and source, in definition order.
+    pub fn iter(&self) -> impl Iterator<Item = &(&'static SettingDefinition, Value, SettingSource)> {
+        self.values.iter()
+    }
+
+    /// The value of setting `id`.
+    pub fn value(&self, id: &str) -> Option<&Value> {
+        self.values
+            .iter()
+            .find(|(definition, _, _)| definition.id == id)
+            .map(|(_, value, _)| value)
+    }
+
+    /// A number setting (0 when absent).
+    pub fn number(&self, id: &str) -> i64 {
+        self.value(id).and_then(Value::as_i64).unwrap_or(0)
+    }
+
+    /// A checkbox setting (false when absent).
+    pub fn flag(&self, id: &str) -> bool {
+        self.value(id).and_then(Value::as_bool).unwrap_or(false)
+    }
+}
+
 const fn number(
     id: &'static str,
     name: &'static str,
@@ -402,5 +478,34 @@ mod tests {
         assert!(events.validate(&json!(["NOPE"])).is_err());
         let flag = &API_STUDIO_SETTINGS[2];
         assert!(flag.validate(&json!(1)).is_err());
+    }
+}
+
+#[cfg(test)]
+mod effective_tests {
+    use super::*;
+
+    #[test]
+    fn workspace_beats_environment_beats_default() {
+        let mut overrides = SettingOverrides::new();
+        overrides.insert(("api-studio".into(), "bootstrap_max_rps".into()), json!(10));
+        overrides.insert(("api-studio".into(), "flows_enabled".into()), json!(false));
+        let stored = r#"{"values": {"bootstrap_max_rps": 40}}"#;
+        let settings = EffectiveSettings::resolve("api-studio", API_STUDIO_SETTINGS, stored, &overrides);
+        let source = |id: &str| {
+            settings
+                .iter()
+                .find(|(definition, _, _)| definition.id == id)
+                .map(|(_, _, source)| *source)
+        };
+        assert_eq!(settings.number("bootstrap_max_rps"), 40);
+        assert_eq!(source("bootstrap_max_rps"), Some(SettingSource::Workspace));
+        assert!(!settings.flag("flows_enabled"));
+        assert_eq!(source("flows_enabled"), Some(SettingSource::Environment));
+        assert!(!settings.flag("bootstrap_include_heavy"));
+        assert_eq!(source("bootstrap_include_heavy"), Some(SettingSource::Default));
+        // A broken document falls back to the environment and defaults.
+        let broken = EffectiveSettings::resolve("api-studio", API_STUDIO_SETTINGS, "not json", &overrides);
+        assert_eq!(broken.number("bootstrap_max_rps"), 10);
     }
 }

@@ -12,6 +12,8 @@ pub mod telemetry;
 use std::sync::Arc;
 
 use addon_core::{
+    bootstrap::jobs::BootstrapJobs,
+    clockify::budget::{RateBudgets, CLOCKIFY_REQUESTS_PER_SECOND},
     crypto::{SecretBox, SecretKey},
     session::SessionSigner,
     store::{SqlStore, Store},
@@ -36,6 +38,12 @@ pub async fn run_until(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let state = build_state(config).await?;
+    // Jobs that were pulling when the process last stopped go on where they were.
+    match state.bootstrap.resume_unfinished().await {
+        Ok(0) => {}
+        Ok(resumed) => tracing::info!(resumed, "resumed unfinished bootstrap jobs"),
+        Err(error) => tracing::error!(%error, "could not resume bootstrap jobs"),
+    }
     let app = routes::router(state);
     tracing::info!(address = %listener.local_addr()?, "serving");
     axum::serve(listener, app)
@@ -67,12 +75,23 @@ async fn build_state(config: Config) -> anyhow::Result<AppState> {
         .site_root(std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()))
         .site_pkg_dir("pkg")
         .build();
+    let secrets = SecretBox::new(secret_key.clone());
+    let http = addon_core::clockify::http_client()?;
+    let bootstrap = BootstrapJobs::new(
+        store.clone(),
+        secrets.clone(),
+        http.clone(),
+        Arc::new(RateBudgets::new(CLOCKIFY_REQUESTS_PER_SECOND)),
+        config.clockify_api_base_url.clone(),
+        Arc::new(config.setting_overrides.clone()),
+    );
     Ok(AppState {
         store,
         verifier,
-        secrets: SecretBox::new(secret_key.clone()),
+        secrets,
         sessions: SessionSigner::new(&secret_key),
-        http: addon_core::clockify::http_client()?,
+        http,
+        bootstrap,
         metrics: metrics::recorder_handle(),
         leptos_options,
         config: Arc::new(config),

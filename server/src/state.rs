@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use addon_core::{crypto::SecretBox, lifecycle::Lifecycle, session::SessionSigner, store::Store, token::TokenVerifier};
+use addon_core::{bootstrap::jobs::BootstrapJobs, crypto::SecretBox, lifecycle::Lifecycle, session::SessionSigner, store::Store, token::TokenVerifier};
 use app::backend::UiBackend;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
@@ -18,6 +18,8 @@ pub struct AppState {
     pub secrets: SecretBox,
     pub sessions: SessionSigner,
     pub http: reqwest::Client,
+    /// Background data pulls, one per installation, and the rate budgets they share.
+    pub bootstrap: BootstrapJobs,
     pub metrics: PrometheusHandle,
     pub leptos_options: LeptosOptions,
 }
@@ -39,6 +41,7 @@ impl AppState {
             sessions: self.sessions.clone(),
             secrets: self.secrets.clone(),
             http: self.http.clone(),
+            bootstrap: self.bootstrap.clone(),
             clockify_api_base_url: self.config.clockify_api_base_url.clone(),
             setting_overrides: Arc::new(self.config.setting_overrides.clone()),
         }

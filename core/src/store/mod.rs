@@ -3,10 +3,13 @@
 //! is portable, so one implementation over `sqlx::Any` serves both; each backend keeps its own
 //! migrations folder and [`Backend`] names the few places where dialects differ.
 
+pub mod bootstrap;
+mod bootstrap_sql;
 mod sql;
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+pub use bootstrap::BootstrapStore;
 pub use sql::SqlStore;
 
 use crate::Result;
@@ -66,7 +69,7 @@ pub struct WorkspaceDetails {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + std::fmt::Debug {
+pub trait Store: BootstrapStore + Send + Sync + std::fmt::Debug {
     fn backend(&self) -> Backend;
 
     /// Succeeds when the database answers.

@@ -15,7 +15,13 @@ static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migration
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
 /// Tables holding rows of one installation, deleted together on DELETED.
-const INSTALLATION_TABLES: &[&str] = &["webhook_tokens", "installations"];
+const INSTALLATION_TABLES: &[&str] = &[
+    "entities",
+    "bootstrap_cursors",
+    "bootstrap_jobs",
+    "webhook_tokens",
+    "installations",
+];
 
 #[derive(Debug, Clone)]
 pub struct SqlStore {

@@ -1,12 +1,7 @@
 //! `POST /{addon}/lifecycle/{event}` for the four lifecycle events. Verification and storage
 //! live in `addon_core::lifecycle`; this module maps HTTP to it and starts background work.
 
-use addon_core::{
-    clockify::ClockifyClient,
-    lifecycle::now_millis,
-    store::{Installation, WorkspaceDetails},
-    Error,
-};
+use addon_core::{store::bootstrap::job_status, Error};
 use axum::{
     body::Bytes,
     extract::{Path, State},
@@ -42,71 +37,44 @@ async fn lifecycle_event(
     let (kind, answer) = match event.as_str() {
         "installed" => {
             let installation = lifecycle.installed(profile, token, &body).await?;
+            // The bootstrap learns the workspace's name and plan first, then pulls its data.
+            state
+                .bootstrap
+                .start(&installation.addon_key, &installation.workspace_id, true)
+                .await;
             let answer = json!({ "status": "installed", "workspaceId": installation.workspace_id });
-            tokio::spawn(fetch_workspace_details(state.clone(), installation));
             ("INSTALLED", answer)
         }
         "deleted" => {
-            let rows = lifecycle.deleted(profile, token, &body).await?;
+            let (workspace_id, mut rows) = lifecycle.deleted(profile, token, &body).await?;
+            // Stop the bootstrap, then remove what it may have written meanwhile.
+            state.bootstrap.stop(profile.key, &workspace_id, None).await;
+            rows += state.store.delete_installation(profile.key, &workspace_id).await?;
             ("DELETED", json!({ "status": "deleted", "rowsRemoved": rows }))
         }
         "status-changed" => {
-            let status = lifecycle.status_changed(profile, token, &body).await?;
+            let (workspace_id, status) = lifecycle.status_changed(profile, token, &body).await?;
+            if status == "INACTIVE" {
+                state
+                    .bootstrap
+                    .stop(profile.key, &workspace_id, Some(job_status::STOPPED))
+                    .await;
+            } else {
+                state.bootstrap.start(profile.key, &workspace_id, false).await;
+            }
             ("STATUS_CHANGED", json!({ "status": status }))
         }
         "settings-updated" => {
-            lifecycle.settings_updated(profile, token, &body).await?;
+            let (workspace_id, problems) = lifecycle.settings_updated(profile, token, &body).await?;
+            // The valid values take effect at once (the bootstrap's share of the rate budget).
+            state.bootstrap.apply_settings(profile.key, &workspace_id).await?;
+            if !problems.is_empty() {
+                return Err(Error::bad_request("invalid_settings", problems.join("; ")));
+            }
             ("SETTINGS_UPDATED", json!({ "status": "saved" }))
         }
         other => return Err(Error::NotFound(format!("there is no lifecycle event {other:?}"))),
     };
     metrics::counter!("lifecycle_events_total", "addon" => profile.key, "event" => kind).increment(1);
     Ok(Json(answer))
-}
-
-/// After INSTALLED: the workspace's name and plan and the installer's name, for the Overview.
-async fn fetch_workspace_details(state: AppState, installation: Installation) {
-    let outcome = async {
-        let client = ClockifyClient::for_installation(
-            state.http.clone(),
-            &installation,
-            &state.secrets,
-            state.config.clockify_api_base_url.as_deref(),
-        )?;
-        let workspace = client
-            .get_json(&format!("/v1/workspaces/{}", installation.workspace_id))
-            .await?;
-        let installer_name = match &installation.installed_by {
-            Some(user) => client
-                .get_json(&format!(
-                    "/v1/workspaces/{}/member-profile/{user}",
-                    installation.workspace_id
-                ))
-                .await
-                .ok()
-                .and_then(|profile| profile.get("name").and_then(Value::as_str).map(String::from)),
-            None => None,
-        };
-        let details = WorkspaceDetails {
-            name: workspace.get("name").and_then(Value::as_str).map(String::from),
-            plan: workspace
-                .get("featureSubscriptionType")
-                .and_then(Value::as_str)
-                .map(String::from),
-            installer_name,
-        };
-        state
-            .store
-            .save_workspace_details(
-                &installation.addon_key,
-                &installation.workspace_id,
-                &details,
-                now_millis(),
-            )
-            .await
-    }
-    .await;
-    if let Err(error) = outcome {
-        tracing::warn!(addon = %installation.addon_key, workspace = %installation.workspace_id, %error, "workspace details not fetched");
-    }
 }
