@@ -26,7 +26,7 @@ pub struct UiBackend {
     pub bootstrap: BootstrapJobs,
     pub clockify_api_base_url: Option<String>,
     /// Environment overrides of setting defaults: (add-on key, setting id) -> value.
-    pub setting_overrides: Arc<std::collections::BTreeMap<(String, String), serde_json::Value>>,
+    pub setting_overrides: Arc<addon_core::settings::SettingOverrides>,
 }
 
 /// The backend from context, or a clear error.

@@ -94,3 +94,64 @@ pub fn NotBuiltYet(#[prop(into)] title: String, #[prop(into)] message: String) -
         </Card>
     }
 }
+
+/// A labelled progress bar; `percent` is 0–100. `failed` turns it red.
+#[component]
+pub fn ProgressBar(
+    #[prop(into)] label: String,
+    percent: f64,
+    #[prop(into)] detail: String,
+    #[prop(optional)] failed: bool,
+    #[prop(into, optional)] test_id: String,
+) -> impl IntoView {
+    let percent = percent.clamp(0.0, 100.0);
+    let fill = if failed {
+        "bg-red-500"
+    } else if percent >= 100.0 {
+        "bg-emerald-500"
+    } else {
+        "bg-[#03a9f4]"
+    };
+    view! {
+        <div class="flex flex-col gap-1" data-testid=test_id data-percent=format!("{percent:.0}")>
+            <div class="flex justify-between text-xs">
+                <span class="font-medium text-slate-700 dark:text-slate-200">{label}</span>
+                <span class="text-slate-500 dark:text-slate-400" data-testid="progress-detail">{detail}</span>
+            </div>
+            <div class="h-2 w-full overflow-hidden rounded-full bg-slate-200 dark:bg-slate-700"
+                 role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=format!("{percent:.0}")>
+                <div class=format!("h-2 rounded-full transition-all {fill}") style=format!("width: {percent:.1}%")></div>
+            </div>
+        </div>
+    }
+}
+
+/// Thousands separators: 12345 → "12,345".
+pub fn thousands(value: i64) -> String {
+    let digits = value.unsigned_abs().to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    if value < 0 {
+        format!("-{grouped}")
+    } else {
+        grouped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(-1234567), "-1,234,567");
+    }
+}

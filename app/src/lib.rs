@@ -18,6 +18,7 @@ use leptos_router::{
 };
 
 use crate::pages::{
+    data::DataPage,
     explorer::ExplorerPage, flows::FlowsPage, not_found::NotFound, overview::OverviewPage, settings::SettingsPage,
     shell::AddonShell, webhooks::WebhooksPage,
 };
@@ -54,6 +55,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <ParentRoute path=path!("/:addon/ui") view=AddonShell>
                     <Route path=path!("") view=OverviewPage/>
+                    <Route path=path!("data") view=DataPage/>
                     <Route path=path!("webhooks") view=WebhooksPage/>
                     <Route path=path!("flows") view=FlowsPage/>
                     <Route path=path!("explorer") view=ExplorerPage/>

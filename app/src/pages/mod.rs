@@ -1,5 +1,7 @@
 //! One module per page, each with the server functions it calls.
 
+pub mod bootstrap;
+pub mod data;
 pub mod explorer;
 pub mod flows;
 pub mod not_found;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     components::{loaded, Card, Field, StatusBadge},
+    pages::bootstrap::BootstrapPanel,
     session::SessionView,
 };
 
@@ -96,6 +97,7 @@ fn OverviewCards(data: InstallationOverview) -> impl IntoView {
                     <Field label="Workspace ID" value=data.workspace_id.clone()/>
                 </dl>
             </Card>
+            <BootstrapPanel/>
             <Card title="This add-on">
                 <dl class="grid grid-cols-2 gap-4 md:grid-cols-4">
                     <Field label="Minimal plan" value=data.addon_plan.clone()/>

@@ -35,32 +35,27 @@ pub struct SettingsView {
 
 #[server]
 pub async fn effective_settings(session: String) -> Result<SettingsView, ServerFnError> {
+    use addon_core::settings::EffectiveSettings;
+
     use crate::backend::{authenticate, session_installation, session_profile};
 
     let (backend, session) = authenticate(&session)?;
     let profile = session_profile(&session)?;
     let installation = session_installation(&backend, &session).await?;
     let stored: Value = serde_json::from_str(&installation.settings).unwrap_or_default();
-    let settings = profile
-        .settings
-        .iter()
-        .map(|definition| {
-            let workspace = stored.get("values").and_then(|values| values.get(definition.id));
-            let environment = backend
-                .setting_overrides
-                .get(&(profile.key.to_string(), definition.id.to_string()));
-            let (value, source) = match (workspace, environment) {
-                (Some(value), _) => (value.clone(), "workspace"),
-                (None, Some(value)) => (value.clone(), "environment"),
-                (None, None) => (definition.default_value(), "default"),
-            };
-            EffectiveSetting {
-                id: definition.id.to_string(),
-                value,
-                source: source.to_string(),
-            }
-        })
-        .collect();
+    let settings = EffectiveSettings::resolve(
+        profile.key,
+        profile.settings,
+        &installation.settings,
+        &backend.setting_overrides,
+    )
+    .iter()
+    .map(|(definition, value, source)| EffectiveSetting {
+        id: definition.id.to_string(),
+        value: value.clone(),
+        source: source.as_str().to_string(),
+    })
+    .collect();
     let problems = stored
         .get("problems")
         .and_then(Value::as_array)
@@ -78,10 +73,7 @@ pub async fn effective_settings(session: String) -> Result<SettingsView, ServerF
 /// Clockify, which stores them and sends SETTINGS_UPDATED; they are applied here at once too.
 #[server]
 pub async fn save_settings(session: String, changes: String) -> Result<usize, ServerFnError> {
-    use addon_core::{
-        clockify::ClockifyClient,
-        lifecycle::{apply_setting_values, now_millis},
-    };
+    use addon_core::lifecycle::{apply_setting_values, now_millis};
 
     use crate::backend::{authenticate, session_installation, session_profile, to_server_error};
 
@@ -104,13 +96,7 @@ pub async fn save_settings(session: String, changes: String) -> Result<usize, Se
         return Err(ServerFnError::new(problems.join("; ")));
     }
     let installation = session_installation(&backend, &session).await?;
-    let client = ClockifyClient::for_installation(
-        backend.http.clone(),
-        &installation,
-        &backend.secrets,
-        backend.clockify_api_base_url.as_deref(),
-    )
-    .map_err(to_server_error)?;
+    let client = backend.bootstrap.client(&installation).map_err(to_server_error)?;
     client
         .patch_addon_settings(&session.workspace_id, &valid)
         .await
@@ -124,6 +110,11 @@ pub async fn save_settings(session: String, changes: String) -> Result<usize, Se
     backend
         .store
         .save_settings(profile.key, &session.workspace_id, &document, now_millis())
+        .await
+        .map_err(to_server_error)?;
+    backend
+        .bootstrap
+        .apply_settings(profile.key, &session.workspace_id)
         .await
         .map_err(to_server_error)?;
     Ok(valid.len())

@@ -16,6 +16,7 @@ use crate::{
 /// The sections of the add-on, in navigation order: (path below `/ui`, label).
 pub const SECTIONS: &[(&str, &str)] = &[
     ("", "Overview"),
+    ("/data", "Data"),
     ("/webhooks", "Webhooks"),
     ("/flows", "Flows"),
     ("/explorer", "Explorer"),
