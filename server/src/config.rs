@@ -12,6 +12,7 @@
 //! | `clockify_api_base_url` | `CLOCKIFY_API_BASE_URL` | the URLs in Clockify's tokens |
 //! | `frame_ancestors` | `FRAME_ANCESTORS` (comma-separated) | `https://*.clockify.me` |
 //! | `log_level` | `LOG_LEVEL` | `info` |
+//! | `bootstrap_page_size` | `BOOTSTRAP_PAGE_SIZE` (1–5000) | the largest each endpoint takes |
 //! | `production` | `PRODUCTION` (`true`/`1`) | `false` |
 //!
 //! Per-workspace setting defaults are overridden by the seed's variables (`API_STUDIO_BOOTSTRAP_*`,
@@ -44,6 +45,8 @@ pub struct Config {
     pub clockify_api_base_url: Option<String>,
     pub frame_ancestors: Vec<String>,
     pub log_level: String,
+    /// Caps the page size the bootstrap asks for (tests and benchmarks use small pages).
+    pub bootstrap_page_size: Option<u32>,
     pub production: bool,
     /// Environment overrides of setting defaults: (add-on key, setting id) -> value.
     pub setting_overrides: BTreeMap<(String, String), Value>,
@@ -63,6 +66,7 @@ struct RawConfig {
     clockify_api_base_url: Option<String>,
     frame_ancestors: Option<String>,
     log_level: Option<String>,
+    bootstrap_page_size: Option<String>,
     production: Option<String>,
 }
 
@@ -78,6 +82,7 @@ const ENV_KEYS: &[&str] = &[
     "CLOCKIFY_API_BASE_URL",
     "FRAME_ANCESTORS",
     "LOG_LEVEL",
+    "BOOTSTRAP_PAGE_SIZE",
     "PRODUCTION",
 ];
 
@@ -124,6 +129,7 @@ impl Config {
                     "CLOCKIFY_API_BASE_URL" => &mut raw.clockify_api_base_url,
                     "FRAME_ANCESTORS" => &mut raw.frame_ancestors,
                     "LOG_LEVEL" => &mut raw.log_level,
+                    "BOOTSTRAP_PAGE_SIZE" => &mut raw.bootstrap_page_size,
                     _ => &mut raw.production,
                 };
                 *slot = Some(value);
@@ -215,6 +221,15 @@ fn check(raw: RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<Config,
             "LOG_LEVEL: {log_level:?} must be error, warn, info, debug or trace"
         ));
     }
+    let bootstrap_page_size = raw.bootstrap_page_size.as_deref().and_then(|text| {
+        match text.trim().parse::<u32>() {
+            Ok(size @ 1..=5000) => Some(size),
+            _ => {
+                problems.push(format!("BOOTSTRAP_PAGE_SIZE: {text:?} must be a number from 1 to 5000"));
+                None
+            }
+        }
+    });
     let mut setting_overrides = BTreeMap::new();
     for profile in PROFILES {
         for setting in profile.settings {
@@ -249,6 +264,7 @@ fn check(raw: RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<Config,
         clockify_api_base_url: raw.clockify_api_base_url,
         frame_ancestors,
         log_level,
+        bootstrap_page_size,
         production,
         setting_overrides,
     })

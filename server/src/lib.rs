@@ -12,7 +12,7 @@ pub mod telemetry;
 use std::sync::Arc;
 
 use addon_core::{
-    bootstrap::jobs::BootstrapJobs,
+    bootstrap::jobs::{BootstrapJobs, BootstrapOptions},
     clockify::budget::{RateBudgets, CLOCKIFY_REQUESTS_PER_SECOND},
     crypto::{SecretBox, SecretKey},
     session::SessionSigner,
@@ -82,8 +82,12 @@ async fn build_state(config: Config) -> anyhow::Result<AppState> {
         secrets.clone(),
         http.clone(),
         Arc::new(RateBudgets::new(CLOCKIFY_REQUESTS_PER_SECOND)),
-        config.clockify_api_base_url.clone(),
         Arc::new(config.setting_overrides.clone()),
+        BootstrapOptions {
+            api_base_override: config.clockify_api_base_url.clone(),
+            page_size: config.bootstrap_page_size,
+            ..BootstrapOptions::default()
+        },
     );
     Ok(AppState {
         store,

@@ -37,15 +37,34 @@ pub struct BootstrapJobs {
     inner: Arc<Inner>,
 }
 
+/// How jobs run (from the server's configuration).
+#[derive(Debug, Clone)]
+pub struct BootstrapOptions {
+    /// Replaces the URLs in Clockify's tokens (local development).
+    pub api_base_override: Option<String>,
+    /// Caps the page size asked of every endpoint (default: the largest each takes).
+    pub page_size: Option<u32>,
+    /// Units pulled at the same time.
+    pub concurrency: usize,
+}
+
+impl Default for BootstrapOptions {
+    fn default() -> Self {
+        BootstrapOptions {
+            api_base_override: None,
+            page_size: None,
+            concurrency: DEFAULT_CONCURRENCY,
+        }
+    }
+}
+
 struct Inner {
     store: Arc<dyn Store>,
     secrets: SecretBox,
     http: reqwest::Client,
     budgets: Arc<RateBudgets>,
-    /// Replaces the URLs in Clockify's tokens (local development).
-    api_base_override: Option<String>,
     overrides: Arc<SettingOverrides>,
-    concurrency: usize,
+    options: BootstrapOptions,
     running: Mutex<HashMap<JobKey, JoinHandle<()>>>,
 }
 
@@ -63,8 +82,8 @@ impl BootstrapJobs {
         secrets: SecretBox,
         http: reqwest::Client,
         budgets: Arc<RateBudgets>,
-        api_base_override: Option<String>,
         overrides: Arc<SettingOverrides>,
+        options: BootstrapOptions,
     ) -> Self {
         BootstrapJobs {
             inner: Arc::new(Inner {
@@ -72,9 +91,8 @@ impl BootstrapJobs {
                 secrets,
                 http,
                 budgets,
-                api_base_override,
                 overrides,
-                concurrency: DEFAULT_CONCURRENCY,
+                options,
                 running: Mutex::new(HashMap::new()),
             }),
         }
@@ -98,7 +116,7 @@ impl BootstrapJobs {
             self.inner.http.clone(),
             installation,
             &self.inner.secrets,
-            self.inner.api_base_override.as_deref(),
+            self.inner.options.api_base_override.as_deref(),
         )?
         .with_budget(self.budget(&installation.addon_key, &installation.workspace_id)))
     }
@@ -265,7 +283,8 @@ impl BootstrapJobs {
             workspace_id: workspace_id.to_string(),
             resources: plan(profile, options),
             time_entries_since: Some(iso_days_ago(options.lookback_days)),
-            concurrency: self.inner.concurrency,
+            page_size: self.inner.options.page_size,
+            concurrency: self.inner.options.concurrency,
         };
         let job: Job = run.run(previous).await?;
         tracing::info!(

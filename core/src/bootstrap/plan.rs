@@ -43,6 +43,8 @@ pub struct Resource {
     pub parent: Option<&'static str>,
     pub paging: Paging,
     pub items: Items,
+    /// Object keys leading to an entity's id (`["id"]`, or `["approvalRequest", "id"]`).
+    pub id_at: &'static [&'static str],
     /// The scope the call needs.
     pub scope: &'static str,
     /// A heavy endpoint, pulled only when the setting asks.
@@ -72,6 +74,7 @@ const fn resource(
         parent: None,
         paging,
         items,
+        id_at: &["id"],
         scope,
         heavy: false,
         time_entries: false,
@@ -198,6 +201,7 @@ pub static RESOURCES: &[Resource] = &[
     },
     Resource {
         heavy: true,
+        id_at: &["approvalRequest", "id"],
         ..resource(
             "approval_requests",
             "Approval requests",
@@ -288,6 +292,15 @@ impl Resource {
             .replace("{parentId}", parent_id.unwrap_or_default())
     }
 
+    /// An entity's id; `None` when it has none.
+    pub fn entity_id<'a>(&self, item: &'a serde_json::Value) -> Option<&'a str> {
+        let mut value = item;
+        for key in self.id_at {
+            value = value.get(key)?;
+        }
+        value.as_str()
+    }
+
     /// The entities in a response body; `None` when the body has another shape.
     pub fn items<'a>(&self, body: &'a serde_json::Value) -> Option<Vec<&'a serde_json::Value>> {
         match self.items {
@@ -361,6 +374,9 @@ mod tests {
         let workspace = find_resource("workspace").unwrap();
         assert_eq!(workspace.items(&json!({ "id": "w" })).unwrap().len(), 1);
         assert!(workspace.items(&json!("text")).is_none());
+        let approvals = find_resource("approval_requests").unwrap();
+        assert_eq!(approvals.entity_id(&json!({ "approvalRequest": { "id": "r1" } })), Some("r1"));
+        assert_eq!(approvals.entity_id(&json!({ "id": "r1" })), None);
         let tasks = find_resource("tasks").unwrap();
         assert_eq!(tasks.path_for("w1", Some("p1")), "/v1/workspaces/w1/projects/p1/tasks");
     }

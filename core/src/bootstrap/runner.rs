@@ -48,6 +48,8 @@ pub struct BootstrapRun {
     pub resources: Vec<&'static Resource>,
     /// ISO-8601 start of the time-entry look-back window.
     pub time_entries_since: Option<String>,
+    /// Caps every endpoint's page size.
+    pub page_size: Option<u32>,
     pub concurrency: usize,
 }
 
@@ -81,9 +83,11 @@ impl BootstrapRun {
         });
         self.save_job(&progress, None).await?;
         let this = Arc::new(self);
-        let ticker = tokio::spawn(Self::report_periodically(this.clone(), progress.clone()));
-        let outcome = this.clone().pull_everything(progress.clone()).await;
-        ticker.abort();
+        // The reporter lives in this task, so aborting the job stops it too.
+        let outcome = tokio::select! {
+            outcome = this.clone().pull_everything(progress.clone()) => outcome,
+            never = Self::report_periodically(this.clone(), progress.clone()) => match never {},
+        };
         let (status, message) = match &outcome {
             Ok(()) => (job_status::DONE, None),
             Err(error) => (job_status::FAILED, Some(error.to_string())),
@@ -94,9 +98,7 @@ impl BootstrapRun {
             job.message = message;
             job.finished_at = Some(now_millis());
         }
-        this.save_job(&progress, None).await?;
-        let job = lock(&progress.job).clone();
-        Ok(job)
+        this.save_job(&progress, None).await
     }
 
     async fn pull_everything(self: Arc<Self>, progress: Arc<Progress>) -> Result<()> {
@@ -185,8 +187,9 @@ impl BootstrapRun {
             let mut request = ApiRequest::get(resource.path_for(&self.workspace_id, cursor.parent_id.as_deref()));
             let page_size = match resource.paging {
                 Paging::Pages { max_size } => {
-                    request = request.query("page", page).query("page-size", max_size);
-                    Some(max_size)
+                    let size = self.page_size.map_or(max_size, |cap| cap.clamp(1, max_size));
+                    request = request.query("page", page).query("page-size", size);
+                    Some(size)
                 }
                 Paging::None => None,
             };
@@ -263,8 +266,8 @@ impl BootstrapRun {
         let _ = self.save_job(progress, Some((job_status::RUNNING, None))).await;
     }
 
-    /// Saves the job with current counters (and a new status, if given).
-    async fn save_job(&self, progress: &Progress, status: Option<(&str, Option<String>)>) -> Result<()> {
+    /// Saves the job with current counters (and a new status, if given); returns it as saved.
+    async fn save_job(&self, progress: &Progress, status: Option<(&str, Option<String>)>) -> Result<Job> {
         let job = {
             let mut job = lock(&progress.job);
             let used = self.budget.requests().saturating_sub(progress.requests_at_start) as i64;
@@ -280,10 +283,11 @@ impl BootstrapRun {
             saved.rate_limited += limited;
             saved
         };
-        self.store.save_job(&self.addon_key, &self.workspace_id, &job).await
+        self.store.save_job(&self.addon_key, &self.workspace_id, &job).await?;
+        Ok(job)
     }
 
-    async fn report_periodically(this: Arc<Self>, progress: Arc<Progress>) {
+    async fn report_periodically(this: Arc<Self>, progress: Arc<Progress>) -> std::convert::Infallible {
         let mut ticks = tokio::time::interval(Duration::from_millis(500));
         loop {
             ticks.tick().await;
@@ -300,7 +304,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// The stored form of one entity; `None` when it has no id.
 fn entity_row(resource: &Resource, parent_id: Option<&str>, item: &Value, fetched_at: i64) -> Option<EntityRow> {
-    let entity_id = item.get("id")?.as_str()?.to_string();
+    let entity_id = resource.entity_id(item)?.to_string();
     let name = ["name", "description", "email"]
         .iter()
         .find_map(|field| item.get(*field).and_then(Value::as_str))

@@ -72,7 +72,7 @@ pub struct WorkspaceBudget {
     per_second: u32,
     total: DefaultDirectRateLimiter,
     bootstrap: Mutex<Arc<(u32, DefaultDirectRateLimiter)>>,
-    hourly: Mutex<Option<HourlyWindow>>,
+    hourly: Mutex<HourlyWindow>,
     requests: AtomicU64,
     rate_limited: AtomicU64,
 }
@@ -90,7 +90,7 @@ impl WorkspaceBudget {
             per_second,
             total: even_limiter(per_second),
             bootstrap: Mutex::new(Arc::new((per_second, even_limiter(per_second)))),
-            hourly: Mutex::new(None),
+            hourly: Mutex::new(HourlyWindow::new(None)),
             requests: AtomicU64::new(0),
             rate_limited: AtomicU64::new(0),
         }
@@ -115,44 +115,30 @@ impl WorkspaceBudget {
         self.bootstrap.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).0
     }
 
-    /// Caps all requests at `per_hour` in any rolling hour (FREE plan), or lifts the cap.
+    fn hourly(&self) -> MutexGuard<'_, HourlyWindow> {
+        self.hourly.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Caps all requests at `per_hour` (at most [`MAX_HOURLY_CAP`]) in any rolling hour (FREE
+    /// plan), or lifts the cap. Requests sent before the cap was set count too.
     pub fn set_hourly_cap(&self, per_hour: Option<u32>) {
-        let mut hourly = self.hourly.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        match (per_hour, hourly.as_mut()) {
-            (None, _) => *hourly = None,
-            (Some(cap), Some(window)) => window.cap = cap.max(1),
-            (Some(cap), None) => *hourly = Some(HourlyWindow::new(cap)),
-        }
+        self.hourly().cap = per_hour.map(|cap| cap.clamp(1, MAX_HOURLY_CAP));
     }
 
     /// The hourly cap, if one is in force.
     pub fn hourly_cap(&self) -> Option<u32> {
-        self.hourly
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .as_ref()
-            .map(|window| window.cap)
+        self.hourly().cap
     }
 
     /// How long until the hourly cap lets the next request through (zero when it would now).
     pub fn hourly_wait(&self) -> Duration {
-        self.hourly
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .as_mut()
-            .map_or(Duration::ZERO, |window| window.wait(Instant::now()))
+        self.hourly().wait(Instant::now())
     }
 
     /// Waits until `lane` may send one request, then counts it.
     pub async fn acquire(&self, lane: Lane) {
         loop {
-            let wait = {
-                let mut hourly = self.hourly.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                match hourly.as_mut() {
-                    Some(window) => window.try_take(Instant::now()),
-                    None => Ok(()),
-                }
-            };
+            let wait = self.hourly().try_take(Instant::now());
             match wait {
                 Ok(()) => break,
                 Err(wait) => tokio::time::sleep(wait).await,
@@ -186,24 +172,28 @@ impl WorkspaceBudget {
     }
 }
 
-/// At most `cap` requests in any rolling hour.
+/// The largest hourly cap the window can enforce (it remembers this many recent requests).
+pub const MAX_HOURLY_CAP: u32 = 64;
+
+/// At most `cap` requests in any rolling hour. The most recent requests are remembered even
+/// without a cap, so a cap set later (once the plan is known) counts them.
 #[derive(Debug)]
 struct HourlyWindow {
-    cap: u32,
+    cap: Option<u32>,
     sent: VecDeque<Instant>,
 }
 
 const HOUR: Duration = Duration::from_secs(3600);
 
 impl HourlyWindow {
-    fn new(cap: u32) -> Self {
+    fn new(cap: Option<u32>) -> Self {
         HourlyWindow {
-            cap: cap.max(1),
+            cap,
             sent: VecDeque::new(),
         }
     }
 
-    fn forget_old(&mut self, now: Instant) {
+    fn wait(&mut self, now: Instant) -> Duration {
         while self
             .sent
             .front()
@@ -211,14 +201,14 @@ impl HourlyWindow {
         {
             self.sent.pop_front();
         }
-    }
-
-    fn wait(&mut self, now: Instant) -> Duration {
-        self.forget_old(now);
-        if (self.sent.len() as u32) < self.cap {
+        let Some(cap) = self.cap else {
+            return Duration::ZERO;
+        };
+        if self.sent.len() < cap as usize {
             return Duration::ZERO;
         }
-        let oldest_needed = self.sent.len() - self.cap as usize;
+        // The request that must leave the window before one more fits.
+        let oldest_needed = self.sent.len() - cap as usize;
         self.sent
             .get(oldest_needed)
             .map_or(Duration::ZERO, |sent| (*sent + HOUR).saturating_duration_since(now))
@@ -228,6 +218,9 @@ impl HourlyWindow {
         match self.wait(now) {
             wait if wait.is_zero() => {
                 self.sent.push_back(now);
+                if self.sent.len() > MAX_HOURLY_CAP as usize {
+                    self.sent.pop_front();
+                }
                 Ok(())
             }
             wait => Err(wait),
@@ -242,8 +235,11 @@ mod tests {
     #[test]
     fn the_hourly_window_allows_exactly_the_cap_per_rolling_hour() {
         let start = Instant::now();
-        let mut window = HourlyWindow::new(3);
-        for _ in 0..3 {
+        let mut window = HourlyWindow::new(None);
+        // Requests before the cap is known count once it is set.
+        assert_eq!(window.try_take(start), Ok(()));
+        window.cap = Some(3);
+        for _ in 0..2 {
             assert_eq!(window.try_take(start), Ok(()));
         }
         assert_eq!(window.try_take(start + Duration::from_secs(10)), Err(HOUR - Duration::from_secs(10)));

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod bootstrap;
 mod health;
 mod lifecycle;
 mod manifests;

@@ -1,0 +1,434 @@
+//! The bootstrap against the simulator over real HTTP: counts equal the simulator's, the
+//! simulator never answers 429, injected 5xx are retried, DELETED stops the job, a killed
+//! server resumes, and a FREE workspace is paced to its hourly budget.
+
+use std::{
+    collections::BTreeMap,
+    path::PathBuf,
+    process::{Child, Stdio},
+    time::Duration,
+};
+
+use addon_core::{
+    crypto::SecretKey,
+    store::{bootstrap::Job, BootstrapStore, SqlStore, Store},
+};
+use serde_json::{json, Value};
+use sim::WorkspaceSpec;
+
+use crate::support::{Db, TestApp};
+
+const ADDON: &str = "universal-webhook";
+
+/// A simulator serving `spec`.
+pub struct TestSim {
+    pub url: String,
+    pub key: PathBuf,
+    task: tokio::task::JoinHandle<()>,
+    http: reqwest::Client,
+}
+
+impl TestSim {
+    pub async fn start(spec: WorkspaceSpec) -> TestSim {
+        let data_dir = std::env::temp_dir().join(format!("addons-sim-{}", uuid::Uuid::new_v4().simple()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let config = sim::SimConfig {
+            data_dir: data_dir.clone(),
+            workspace: spec,
+            ..sim::SimConfig::default()
+        };
+        let task = tokio::spawn(async move {
+            let _ = sim::run(config, listener).await;
+        });
+        let http = reqwest::Client::new();
+        for _ in 0..200 {
+            if http
+                .get(format!("{url}/sim/public-key.pem"))
+                .send()
+                .await
+                .is_ok_and(|response| response.status().is_success())
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        TestSim {
+            url,
+            key: data_dir.join("sim-public-key.pem"),
+            task,
+            http,
+        }
+    }
+
+    pub fn key(&self) -> String {
+        self.key.to_string_lossy().to_string()
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        self.http
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    pub async fn set_faults(&self, faults: Value) {
+        let response = self
+            .http
+            .put(format!("{}/sim/faults", self.url))
+            .json(&faults)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "{}", response.text().await.unwrap());
+    }
+
+    pub async fn stats(&self) -> Value {
+        self.get("/sim/stats").await
+    }
+
+    pub async fn workspace(&self) -> Value {
+        self.get("/sim/workspace").await
+    }
+
+    pub async fn install(&self, addon_base: &str, addon: &str) {
+        let response = self
+            .http
+            .post(format!("{}/sim/install", self.url))
+            .json(&json!({ "manifestUrl": format!("{addon_base}/{addon}/manifest") }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    }
+
+    pub async fn uninstall(&self, addon: &str) {
+        let response = self
+            .http
+            .delete(format!("{}/sim/addons/{addon}", self.url))
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success());
+    }
+}
+
+impl Drop for TestSim {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// A workspace with every kind, small enough for a test, big enough for several pages.
+fn test_workspace() -> WorkspaceSpec {
+    WorkspaceSpec {
+        users: 12,
+        projects: 40,
+        clients: 6,
+        tags: 15,
+        tasks: 200,
+        time_entries: 600,
+        user_groups: 3,
+        holidays: 4,
+        time_off_policies: 3,
+        expenses: 30,
+        invoices: 8,
+        approval_requests: 5,
+        custom_fields: 3,
+        ..WorkspaceSpec::default()
+    }
+}
+
+/// Everything on, at the full budget, in pages of 7 so every list takes several pages.
+const PULL_EVERYTHING: &[(&str, &str)] = &[
+    ("UW_BOOTSTRAP_INCLUDE_HEAVY", "true"),
+    ("UW_BOOTSTRAP_INCLUDE_TIME_ENTRIES", "true"),
+    ("UW_BOOTSTRAP_TIME_ENTRY_LOOKBACK_DAYS", "3650"),
+    ("UW_BOOTSTRAP_MAX_RPS", "50"),
+    ("BOOTSTRAP_PAGE_SIZE", "7"),
+];
+
+/// (our kind, the simulator's `counts` key).
+const COMPARED_KINDS: &[(&str, &str)] = &[
+    ("users", "users"),
+    ("projects", "projects"),
+    ("clients", "clients"),
+    ("tags", "tags"),
+    ("custom_fields", "customFields"),
+    ("tasks", "tasks"),
+    ("user_groups", "userGroups"),
+    ("holidays", "holidays"),
+    ("time_off_policies", "timeOffPolicies"),
+    ("expenses", "expenses"),
+    ("invoices", "invoices"),
+    ("approval_requests", "approvalRequests"),
+    ("time_entries", "timeEntries"),
+    ("running_time_entries", "inProgressTimeEntries"),
+];
+
+async fn workspace_id(sim: &TestSim) -> String {
+    sim.workspace().await["id"].as_str().unwrap().to_string()
+}
+
+/// Waits until the job reaches one of `statuses` (panics after `limit`).
+async fn wait_for_job(store: &dyn Store, workspace_id: &str, statuses: &[&str], limit: Duration) -> Job {
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(job) = store.job(ADDON, workspace_id).await.unwrap() {
+            if statuses.contains(&job.status.as_str()) {
+                return job;
+            }
+        }
+        assert!(started.elapsed() < limit, "the job did not reach {statuses:?} in {limit:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn assert_counts_match(store: &dyn Store, sim: &TestSim, workspace_id: &str) {
+    let ours: BTreeMap<String, i64> = store
+        .entity_counts(ADDON, workspace_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    let theirs = sim.workspace().await["counts"].clone();
+    for (kind, key) in COMPARED_KINDS {
+        let expected = theirs[key].as_i64().unwrap_or_else(|| panic!("the simulator has no count {key}: {theirs}"));
+        assert!(expected > 0, "{key} should not be empty in the test workspace");
+        assert_eq!(ours.get(*kind).copied().unwrap_or(0), expected, "{kind}: ours {ours:?}, theirs {theirs}");
+    }
+    assert_eq!(ours.get("workspace"), Some(&1));
+}
+
+async fn counts_equal_the_simulators_and_no_429(db: Db) {
+    let sim = TestSim::start(test_workspace()).await;
+    let key = sim.key();
+    let mut env = vec![("CLOCKIFY_PUBLIC_KEY_PATH", key.as_str())];
+    env.extend_from_slice(PULL_EVERYTHING);
+    let Some(app) = TestApp::start_with(db, &env).await else {
+        return;
+    };
+    sim.install(&app.address, ADDON).await;
+    let workspace_id = workspace_id(&sim).await;
+    let job = wait_for_job(app.store.as_ref(), &workspace_id, &["done", "failed"], Duration::from_secs(120)).await;
+    assert_eq!(job.status, "done", "{job:?}");
+    assert_eq!(job.errors, 0, "{job:?}");
+    assert_counts_match(app.store.as_ref(), &sim, &workspace_id).await;
+    let stats = sim.stats().await;
+    assert_eq!(stats["tooManyRequests"], 0, "{stats}");
+    assert!(stats["maxRequestsInOneSecond"].as_i64().unwrap() <= 50, "{stats}");
+    assert!(job.requests > 100, "several pages per list: {job:?}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn counts_equal_the_simulators_on_sqlite() {
+    counts_equal_the_simulators_and_no_429(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn counts_equal_the_simulators_on_postgres() {
+    counts_equal_the_simulators_and_no_429(Db::Postgres).await;
+}
+
+async fn completes_despite_injected_server_errors(db: Db) {
+    let sim = TestSim::start(test_workspace()).await;
+    sim.set_faults(json!({ "errorRate": 0.1 })).await;
+    let key = sim.key();
+    let mut env = vec![("CLOCKIFY_PUBLIC_KEY_PATH", key.as_str())];
+    env.extend_from_slice(PULL_EVERYTHING);
+    let Some(app) = TestApp::start_with(db, &env).await else {
+        return;
+    };
+    sim.install(&app.address, ADDON).await;
+    let workspace_id = workspace_id(&sim).await;
+    let job = wait_for_job(app.store.as_ref(), &workspace_id, &["done", "failed"], Duration::from_secs(180)).await;
+    assert_eq!(job.status, "done", "{job:?}");
+    assert_eq!(job.errors, 0, "every injected error was retried: {job:?}");
+    assert_counts_match(app.store.as_ref(), &sim, &workspace_id).await;
+    let stats = sim.stats().await;
+    assert!(stats["injectedErrors"].as_i64().unwrap() > 0, "{stats}");
+    assert_eq!(stats["tooManyRequests"], 0, "{stats}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn injected_errors_on_sqlite() {
+    completes_despite_injected_server_errors(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn injected_errors_on_postgres() {
+    completes_despite_injected_server_errors(Db::Postgres).await;
+}
+
+async fn deleted_stops_the_job(db: Db) {
+    let sim = TestSim::start(test_workspace()).await;
+    // Slow answers and one entity per page: the job would take minutes.
+    sim.set_faults(json!({ "latencyMs": 40 })).await;
+    let key = sim.key();
+    let mut env = vec![("CLOCKIFY_PUBLIC_KEY_PATH", key.as_str())];
+    env.extend_from_slice(&PULL_EVERYTHING[..4]);
+    env.push(("BOOTSTRAP_PAGE_SIZE", "1"));
+    let Some(app) = TestApp::start_with(db, &env).await else {
+        return;
+    };
+    sim.install(&app.address, ADDON).await;
+    let workspace_id = workspace_id(&sim).await;
+    wait_for_job(app.store.as_ref(), &workspace_id, &["running"], Duration::from_secs(30)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    sim.uninstall(ADDON).await;
+    // Requests already in flight may land; after that, none.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = sim.stats().await["requests"].as_i64().unwrap();
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let after = sim.stats().await["requests"].as_i64().unwrap();
+    assert_eq!(before, after, "the job kept calling Clockify after DELETED");
+    assert_eq!(
+        app.store.count_installation_rows(ADDON, &workspace_id).await.unwrap(),
+        0,
+        "DELETED leaves no rows behind"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn deleted_stops_the_job_on_sqlite() {
+    deleted_stops_the_job(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn deleted_stops_the_job_on_postgres() {
+    deleted_stops_the_job(Db::Postgres).await;
+}
+
+/// The real server binary, killed with SIGKILL in the middle of a bootstrap.
+fn start_binary(port: u16, data_dir: &std::path::Path, key: &str, database_url: &str, secret: &str) -> Child {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+        .env("PUBLIC_BASE_URL", format!("http://127.0.0.1:{port}"))
+        .env("DATABASE_URL", database_url)
+        .env("DATA_DIR", data_dir)
+        .env("CLOCKIFY_PUBLIC_KEY_PATH", key)
+        .env("SECRET_KEY", secret)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    for (name, value) in PULL_EVERYTHING {
+        command.env(name, value);
+    }
+    command.spawn().expect("start the server binary")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn wait_until_up(port: u16) {
+    let http = reqwest::Client::new();
+    for _ in 0..200 {
+        if http
+            .get(format!("http://127.0.0.1:{port}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|response| response.status().is_success())
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the server binary did not come up");
+}
+
+#[tokio::test]
+async fn a_killed_server_resumes_where_it_stopped() {
+    let sim = TestSim::start(test_workspace()).await;
+    sim.set_faults(json!({ "latencyMs": 15 })).await;
+    let data_dir = std::env::temp_dir().join(format!("addons-kill-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let database_url = format!("sqlite://{}/addons.db", data_dir.display());
+    let secret = SecretKey::generate().to_base64();
+    let key = sim.key();
+    let port = free_port();
+    let mut first = start_binary(port, &data_dir, &key, &database_url, &secret);
+    wait_until_up(port).await;
+    sim.install(&format!("http://127.0.0.1:{port}"), ADDON).await;
+    let workspace_id = workspace_id(&sim).await;
+    let store = SqlStore::connect(&database_url).await.unwrap();
+    // Kill it once some, but not all, of the work is stored.
+    let started = std::time::Instant::now();
+    loop {
+        let stored: i64 = store
+            .entity_counts(ADDON, &workspace_id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|(_, count)| count)
+            .sum();
+        if stored >= 200 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "nothing was stored");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let job = store.job(ADDON, &workspace_id).await.unwrap().expect("a job");
+    assert_eq!(job.status, "running", "killed mid-way: {job:?}");
+    let requests_before_restart = sim.stats().await["requests"].as_i64().unwrap();
+
+    let port = free_port();
+    let mut second = start_binary(port, &data_dir, &key, &database_url, &secret);
+    wait_until_up(port).await;
+    let job = wait_for_job(&store, &workspace_id, &["done", "failed"], Duration::from_secs(120)).await;
+    second.kill().unwrap();
+    second.wait().unwrap();
+    assert_eq!(job.status, "done", "{job:?}");
+    assert_counts_match(&store, &sim, &workspace_id).await;
+    // Resumed, not restarted: both runs together fetched each page about once. The slack
+    // covers the workspace details each run reads and the pages in flight at the kill.
+    let pages: i64 = store
+        .bootstrap_progress(ADDON, &workspace_id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|resource| resource.pages_done)
+        .sum();
+    let requests_after = sim.stats().await["requests"].as_i64().unwrap() - requests_before_restart;
+    assert!(
+        requests_before_restart + requests_after <= pages + 16,
+        "the second run repeated work: {requests_before_restart} + {requests_after} requests for {pages} pages"
+    );
+    let _ = std::fs::remove_dir_all(&data_dir);
+}
+
+#[tokio::test]
+async fn a_free_workspace_is_paced_to_its_hourly_budget() {
+    let sim = TestSim::start(WorkspaceSpec {
+        plan: "FREE".into(),
+        ..test_workspace()
+    })
+    .await;
+    let key = sim.key();
+    let mut env = vec![("CLOCKIFY_PUBLIC_KEY_PATH", key.as_str())];
+    env.extend_from_slice(PULL_EVERYTHING);
+    let Some(app) = TestApp::start_with(Db::Sqlite, &env).await else {
+        return;
+    };
+    sim.install(&app.address, ADDON).await;
+    let workspace_id = workspace_id(&sim).await;
+    let job = wait_for_job(app.store.as_ref(), &workspace_id, &["waiting"], Duration::from_secs(60)).await;
+    assert!(job.message.as_deref().unwrap_or_default().contains("30 API requests per hour"), "{job:?}");
+    let stats = sim.stats().await;
+    assert_eq!(stats["tooManyRequests"], 0, "paced, not hammering: {stats}");
+    assert!(stats["requests"].as_i64().unwrap() <= 30, "{stats}");
+    app.stop().await;
+}
