@@ -7,6 +7,9 @@
 #   scripts/stack.sh --stop
 #
 # Environment: ADDON_PORT (3000), SIM_PORT (4000), DATA_DIR (./data), PROFILE (debug|release).
+# The simulator also reads its own SIM_* variables (see `sim --help`), e.g. SIM_PRESET=benchmark
+# for the large workspace, SIM_RATE_LIMIT, SIM_ERROR_RATE, SIM_LATENCY_MS, SIM_MALFORMED_RATE,
+# SIM_TASKS, SIM_TIME_ENTRIES, ... (faults can also be switched at run time: PUT /sim/faults).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -84,6 +84,14 @@ impl Installation {
             .collect()
     }
 
+    /// Whether the manifest's `scopes` include `scope` (e.g. `USER_READ`).
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.manifest
+            .get("scopes")
+            .and_then(Value::as_array)
+            .is_some_and(|scopes| scopes.iter().any(|granted| granted.as_str() == Some(scope)))
+    }
+
     /// The sidebar component (Clockify allows one per add-on).
     pub fn sidebar(&self) -> Option<Component> {
         self.components()

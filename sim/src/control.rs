@@ -1,5 +1,6 @@
 //! The simulator's own control API under `/sim`: install and manage add-ons, mint tokens,
-//! read the key and the demo workspace. Not part of Clockify.
+//! read the key and the demo workspace, switch faults and read request statistics of the
+//! `/api` endpoints. Not part of Clockify.
 
 use axum::{
     extract::{rejection::JsonRejection, Path, Query, State},
@@ -13,11 +14,13 @@ use serde_json::{json, Value};
 
 use crate::{
     error::{Error, Result},
+    faults::{Faults, FaultsUpdate},
     install::{self, Installed},
     lifecycle::Report,
     page::normalize_theme,
     settings::SettingUpdate,
     state::AppState,
+    stats::StatsSnapshot,
 };
 
 /// Every `/sim` route (the caller nests this under `/sim`).
@@ -31,6 +34,9 @@ pub fn router() -> Router<AppState> {
         .route("/token", get(user_token))
         .route("/public-key.pem", get(public_key))
         .route("/workspace", get(workspace))
+        .route("/faults", get(get_faults).put(put_faults))
+        .route("/stats", get(stats))
+        .route("/stats/reset", post(reset_stats))
 }
 
 fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T> {
@@ -131,6 +137,42 @@ async fn public_key(State(sim): State<AppState>) -> impl IntoResponse {
     )
 }
 
+/// The workspace's id, name, plan, owner, members, clients, projects and tags, plus `counts`
+/// of every entity kind ([`crate::workspace::Counts`]).
 async fn workspace(State(sim): State<AppState>) -> Json<Value> {
-    Json(serde_json::to_value(&sim.workspace).unwrap_or(Value::Null))
+    let mut body = serde_json::to_value(&sim.workspace).unwrap_or(Value::Null);
+    if let Value::Object(fields) = &mut body {
+        fields.insert(
+            "counts".into(),
+            serde_json::to_value(sim.workspace.counts()).unwrap_or(Value::Null),
+        );
+    }
+    Json(body)
+}
+
+async fn get_faults(State(sim): State<AppState>) -> Json<Faults> {
+    Json(sim.traffic.faults())
+}
+
+/// Replaces the faults; fields left out take their start-up values.
+async fn put_faults(
+    State(sim): State<AppState>,
+    body: Result<Json<FaultsUpdate>, JsonRejection>,
+) -> Result<Json<Faults>> {
+    let faults = json_body(body)?.apply_to(sim.traffic.defaults());
+    let problems = faults.problems();
+    if !problems.is_empty() {
+        return Err(Error::BadRequest(problems.join("; ")));
+    }
+    sim.traffic.set_faults(faults.clone());
+    Ok(Json(faults))
+}
+
+async fn stats(State(sim): State<AppState>) -> Json<StatsSnapshot> {
+    Json(sim.traffic.stats())
+}
+
+async fn reset_stats(State(sim): State<AppState>) -> Json<StatsSnapshot> {
+    sim.traffic.reset_stats();
+    Json(sim.traffic.stats())
 }

@@ -25,7 +25,24 @@ pub enum Error {
     /// A `/sim` resource that does not exist (unknown add-on key, …).
     #[error("{0}")]
     NotFound(String),
-    /// The request is malformed.
+    /// The installation's manifest lacks the scope the `/api` endpoint needs (403).
+    #[error("Addon with id {addon_id} does not have permission {scope}")]
+    MissingScope {
+        /// The installation's id.
+        addon_id: String,
+        /// The scope, e.g. `USER_READ`.
+        scope: &'static str,
+    },
+    /// An `/api` request with invalid parameters (400, Clockify's shape).
+    #[error("{0}")]
+    ApiBadRequest(String),
+    /// Over the per-token rate limit or the workspace's hourly budget (429).
+    #[error("Too many requests")]
+    TooManyRequests,
+    /// A failure injected by `/sim/faults` (`503` or `500`).
+    #[error("{}", if *.0 == 503 { "Service unavailable" } else { "Internal server error" })]
+    Injected(u16),
+    /// A `/sim` request is malformed.
     #[error("{0}")]
     BadRequest(String),
     /// The manifest failed schema validation.
@@ -63,7 +80,10 @@ impl Error {
             Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::ApiNotFound(_) | Error::NotFound(_) => StatusCode::NOT_FOUND,
-            Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::BadRequest(_) | Error::ApiBadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::MissingScope { .. } => StatusCode::FORBIDDEN,
+            Error::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Error::Injected(status) => StatusCode::from_u16(*status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
             Error::InvalidManifest { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Error::ManifestUnreachable(_) | Error::AddonUnreachable(_) | Error::AddonRejected { .. } => {
                 StatusCode::BAD_GATEWAY
@@ -79,6 +99,9 @@ impl Error {
             Error::Unauthorized(_) => json!({ "message": message, "code": 4003 }),
             Error::Forbidden(_) => json!({ "message": message, "code": 4030 }),
             Error::ApiNotFound(_) => json!({ "message": message, "code": 501 }),
+            Error::MissingScope { .. } | Error::ApiBadRequest(_) | Error::TooManyRequests | Error::Injected(_) => {
+                json!({ "message": message, "code": self.status().as_u16() })
+            }
             Error::NotFound(_) => json!({ "code": "not_found", "message": message }),
             Error::BadRequest(_) => json!({ "code": "bad_request", "message": message }),
             Error::InvalidManifest { problems } => {

@@ -7,23 +7,29 @@
 //! workspace page that hosts add-on sidebar components in an iframe.
 //!
 //! Routes: `/` and `/workspace` (page), `/workspace/settings` (an add-on's settings screen,
-//! [`settings_page`]), `/api/...` ([`rest`]), `/sim/...` ([`control`]).
+//! [`settings_page`]), `/api/...` ([`rest`], behind the rate limit, hourly budget and faults of
+//! [`traffic`]), `/sim/...` ([`control`]).
 #![forbid(unsafe_code)]
 
 pub mod addon;
 pub mod config;
 pub mod control;
+pub mod datetime;
 pub mod error;
+pub mod faults;
 mod html;
 pub mod install;
 pub mod lifecycle;
+pub mod limits;
 pub mod page;
 pub mod rest;
 pub mod settings;
 pub mod settings_page;
 pub mod state;
+pub mod stats;
 pub mod telemetry;
 pub mod tokens;
+pub mod traffic;
 pub mod workspace;
 
 use std::{sync::Arc, time::Duration};
@@ -35,6 +41,7 @@ pub use config::{Cli, SimConfig};
 pub use error::{Error, Result};
 pub use state::{AppState, Sim};
 pub use tokens::Signer;
+pub use traffic::Traffic;
 pub use workspace::{Workspace, WorkspaceSpec};
 
 /// Timeout of every sim → add-on call.
@@ -45,7 +52,7 @@ pub fn router(sim: AppState) -> Router {
     Router::new()
         .merge(page::router())
         .merge(settings_page::router())
-        .nest("/api", rest::router())
+        .nest("/api", rest::router(sim.clone()))
         .nest("/sim", control::router())
         .fallback(|uri: Uri| async move { Error::NotFound(format!("no route for {}", uri.path())) })
         .with_state(sim)
@@ -59,12 +66,16 @@ pub async fn build_state(config: &SimConfig, public_url: String) -> anyhow::Resu
     let signer = tokio::task::spawn_blocking(move || Signer::load_or_create(&data_dir))
         .await
         .context("the key generation task failed")??;
-    let workspace = Workspace::generate(&config.workspace);
+    let spec = config.workspace.clone();
+    let workspace = tokio::task::spawn_blocking(move || Workspace::generate(&spec))
+        .await
+        .context("the workspace generation task failed")?;
+    let traffic = Traffic::new(config.traffic.initial_faults(&workspace.plan), config.workspace.seed);
     let http = reqwest::Client::builder()
         .timeout(ADDON_CALL_TIMEOUT)
         .build()
         .context("building the HTTP client")?;
-    Ok(Arc::new(Sim::new(public_url, signer, workspace, http)))
+    Ok(Arc::new(Sim::new(public_url, signer, workspace, http, traffic)))
 }
 
 /// Serves the simulator on `listener` until Ctrl-C or SIGTERM, installing `config.install`

@@ -1,4 +1,5 @@
-//! The simulator's shared state: its key, the demo workspace and the installed add-ons.
+//! The simulator's shared state: its key, the demo workspace, the installed add-ons and the
+//! traffic control of the `/api` endpoints.
 
 use std::{
     collections::HashMap,
@@ -8,6 +9,7 @@ use std::{
 use crate::{
     addon::Installation,
     tokens::{self, Signer},
+    traffic::Traffic,
     workspace::Workspace,
 };
 
@@ -25,17 +27,26 @@ pub struct Sim {
     pub workspace: Workspace,
     /// Client for sim → add-on calls (10 s timeout).
     pub http: reqwest::Client,
+    /// Rate limits, faults and statistics of the `/api` endpoints.
+    pub traffic: Traffic,
     installations: Mutex<HashMap<String, Installation>>,
 }
 
 impl Sim {
     /// A simulator with no add-on installed.
-    pub fn new(public_url: String, signer: Signer, workspace: Workspace, http: reqwest::Client) -> Sim {
+    pub fn new(
+        public_url: String,
+        signer: Signer,
+        workspace: Workspace,
+        http: reqwest::Client,
+        traffic: Traffic,
+    ) -> Sim {
         Sim {
             public_url: public_url.trim_end_matches('/').to_string(),
             signer,
             workspace,
             http,
+            traffic,
             installations: Mutex::new(HashMap::new()),
         }
     }
@@ -75,6 +86,11 @@ impl Sim {
             .values()
             .find(|installation| installation.token == token)
             .cloned()
+    }
+
+    /// Whether `token` is the token of an installation (pending ones included).
+    pub fn knows_token(&self, token: &str) -> bool {
+        self.lock().values().any(|installation| installation.token == token)
     }
 
     /// Records `installation`, replacing (and so revoking) any previous one with its key.

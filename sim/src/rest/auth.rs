@@ -3,6 +3,7 @@
 
 use axum::{extract::FromRequestParts, http::request::Parts};
 
+use super::Scope;
 use crate::{
     addon::Installation,
     error::{Error, Result},
@@ -17,6 +18,18 @@ pub const ADDON_TOKEN_HEADER: &str = "x-addon-token";
 pub struct AddonAuth(pub Installation);
 
 impl AddonAuth {
+    /// Refuses (403) an installation whose manifest lacks `scope`, then any workspace but
+    /// the demo workspace.
+    pub fn require(&self, sim: &Sim, workspace_id: &str, scope: Scope) -> Result<()> {
+        if !self.0.has_scope(scope.name()) {
+            return Err(Error::MissingScope {
+                addon_id: self.0.addon_id.clone(),
+                scope: scope.name(),
+            });
+        }
+        self.check_workspace(sim, workspace_id)
+    }
+
     /// Refuses access to any workspace but the demo workspace (403).
     pub fn check_workspace(&self, sim: &Sim, workspace_id: &str) -> Result<()> {
         if workspace_id == sim.workspace.id {

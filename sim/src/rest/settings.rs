@@ -19,7 +19,7 @@ use crate::{
 /// Settings routes.
 pub fn router() -> Router<AppState> {
     Router::new().route(
-        "/addon/workspaces/{workspace_id}/settings",
+        "/addon/workspaces/{workspaceId}/settings",
         get(get_settings).patch(patch_settings),
     )
 }

@@ -1,4 +1,5 @@
-//! `GET /v1/workspaces/{workspaceId}` and `GET /v1/workspaces/{workspaceId}/member-profile/{userId}`.
+//! `GET /v1/workspaces/{workspaceId}` (`WORKSPACE_READ`) and
+//! `GET /v1/workspaces/{workspaceId}/member-profile/{userId}` (`USER_READ`).
 
 use axum::{
     extract::{Path, State},
@@ -7,7 +8,7 @@ use axum::{
 };
 use serde_json::{json, Value};
 
-use super::AddonAuth;
+use super::{AddonAuth, Scope};
 use crate::{
     error::{Error, Result},
     state::AppState,
@@ -17,9 +18,9 @@ use crate::{
 /// Workspace routes.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/v1/workspaces/{workspace_id}", get(get_workspace))
+        .route("/v1/workspaces/{workspaceId}", get(get_workspace))
         .route(
-            "/v1/workspaces/{workspace_id}/member-profile/{user_id}",
+            "/v1/workspaces/{workspaceId}/member-profile/{userId}",
             get(get_member_profile),
         )
 }
@@ -29,7 +30,7 @@ async fn get_workspace(
     State(sim): State<AppState>,
     Path(workspace_id): Path<String>,
 ) -> Result<Json<Value>> {
-    auth.check_workspace(&sim, &workspace_id)?;
+    auth.require(&sim, &workspace_id, Scope::WorkspaceRead)?;
     Ok(Json(workspace_dto(&sim.workspace)))
 }
 
@@ -38,7 +39,7 @@ async fn get_member_profile(
     State(sim): State<AppState>,
     Path((workspace_id, user_id)): Path<(String, String)>,
 ) -> Result<Json<Value>> {
-    auth.check_workspace(&sim, &workspace_id)?;
+    auth.require(&sim, &workspace_id, Scope::UserRead)?;
     let user = sim
         .workspace
         .user(&user_id)

@@ -49,16 +49,21 @@ impl TestSim {
     }
 
     pub async fn start_with(workspace: WorkspaceSpec, install: Vec<String>) -> TestSim {
+        TestSim::start_config(SimConfig {
+            workspace,
+            install,
+            ..SimConfig::default()
+        })
+        .await
+    }
+
+    /// Starts with `config` (its data directory is replaced by a fresh one holding the shared key).
+    pub async fn start_config(config: SimConfig) -> TestSim {
         let data_dir = temp_dir("data");
         std::fs::create_dir_all(&data_dir).unwrap();
         let key = sim::tokens::PRIVATE_KEY_FILE;
         std::fs::copy(shared_key_dir().join(key), data_dir.join(key)).unwrap();
-        let config = SimConfig {
-            data_dir,
-            workspace,
-            install,
-            ..SimConfig::default()
-        };
+        let config = SimConfig { data_dir, ..config };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { sim::run(config, listener).await.unwrap() });
@@ -121,6 +126,67 @@ impl TestSim {
 
     pub async fn workspace(&self) -> Value {
         self.get_json("/sim/workspace").await
+    }
+
+    /// `PUT /sim/faults`; panics unless it answers 200.
+    pub async fn set_faults(&self, faults: Value) -> Value {
+        let response = self
+            .http
+            .put(self.at("/sim/faults"))
+            .json(&faults)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "PUT /sim/faults {faults}");
+        response.json().await.unwrap()
+    }
+
+    /// GETs `/api{path}` with `token` (if any): status, `Last-Page` header, body text.
+    pub async fn api(&self, path: &str, token: Option<&str>) -> ApiAnswer {
+        let mut request = self.http.get(self.at(&format!("/api{path}")));
+        if let Some(token) = token {
+            request = request.header("X-Addon-Token", token);
+        }
+        let response = request.send().await.unwrap();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|value| value.to_str().unwrap().to_string())
+        };
+        let last_page = header("last-page");
+        let retry_after = header("retry-after");
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap();
+        ApiAnswer {
+            status,
+            last_page,
+            retry_after,
+            json: serde_json::from_str(&text).ok(),
+            text,
+        }
+    }
+}
+
+/// One answer of the simulator's `/api`.
+#[derive(Debug, Clone)]
+pub struct ApiAnswer {
+    pub status: u16,
+    /// The `Last-Page` header, if any.
+    pub last_page: Option<String>,
+    /// The `Retry-After` header, if any.
+    pub retry_after: Option<String>,
+    /// The body parsed as JSON (`None` if it is not JSON).
+    pub json: Option<Value>,
+    pub text: String,
+}
+
+impl ApiAnswer {
+    /// The JSON body; panics with the text if it is not JSON.
+    pub fn body(&self) -> &Value {
+        self.json
+            .as_ref()
+            .unwrap_or_else(|| panic!("not JSON ({}): {}", self.status, self.text))
     }
 }
 
@@ -269,6 +335,52 @@ pub fn header<'a>(call: &'a Recorded, name: &str) -> &'a str {
         .get(name)
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default()
+}
+
+/// Every read scope the simulator's `/api` checks.
+pub const READ_SCOPES: [&str; 13] = [
+    "WORKSPACE_READ",
+    "USER_READ",
+    "GROUP_READ",
+    "PROJECT_READ",
+    "TASK_READ",
+    "CLIENT_READ",
+    "TAG_READ",
+    "CUSTOM_FIELDS_READ",
+    "TIME_ENTRY_READ",
+    "TIME_OFF_READ",
+    "EXPENSE_READ",
+    "INVOICE_READ",
+    "APPROVAL_READ",
+];
+
+/// An installed add-on's token and ids (its fake add-on keeps serving in the background).
+pub struct Installed {
+    pub token: String,
+    pub addon_id: String,
+    pub workspace_id: String,
+}
+
+/// Installs the valid manifest with `scopes` (and the FREE plan as its minimum, so it installs
+/// everywhere).
+pub async fn installed_with_scopes(sim: &TestSim, scopes: &[&str]) -> Installed {
+    let scopes = scopes.to_vec();
+    let addon = FakeAddon::start(move |base_url| {
+        let mut manifest = valid_manifest(base_url);
+        manifest["scopes"] = json!(scopes);
+        manifest["minimalSubscriptionPlan"] = json!("FREE");
+        manifest
+    })
+    .await;
+    let (status, body) = sim.install(&addon).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let calls = addon.wait_for_calls(1).await;
+    let installed = calls[0].body.clone();
+    Installed {
+        token: installed["authToken"].as_str().unwrap().to_string(),
+        addon_id: installed["addonId"].as_str().unwrap().to_string(),
+        workspace_id: installed["workspaceId"].as_str().unwrap().to_string(),
+    }
 }
 
 /// Installs the valid manifest and returns the fake add-on and the INSTALLED body.
