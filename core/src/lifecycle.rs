@@ -213,7 +213,12 @@ impl Lifecycle<'_> {
 
     /// STATUS_CHANGED: INACTIVE keeps the data but stops processing. Returns the workspace and
     /// the new status.
-    pub async fn status_changed(&self, profile: &Profile, token: Option<&str>, body: &[u8]) -> Result<(String, String)> {
+    pub async fn status_changed(
+        &self,
+        profile: &Profile,
+        token: Option<&str>,
+        body: &[u8],
+    ) -> Result<(String, String)> {
         let claims = self.verified(profile, token)?;
         let ids: WorkspaceEventBody = parse(body)?;
         let StatusBody { status } = parse(body)?;

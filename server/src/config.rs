@@ -221,15 +221,16 @@ fn check(raw: RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<Config,
             "LOG_LEVEL: {log_level:?} must be error, warn, info, debug or trace"
         ));
     }
-    let bootstrap_page_size = raw.bootstrap_page_size.as_deref().and_then(|text| {
-        match text.trim().parse::<u32>() {
+    let bootstrap_page_size = raw
+        .bootstrap_page_size
+        .as_deref()
+        .and_then(|text| match text.trim().parse::<u32>() {
             Ok(size @ 1..=5000) => Some(size),
             _ => {
                 problems.push(format!("BOOTSTRAP_PAGE_SIZE: {text:?} must be a number from 1 to 5000"));
                 None
             }
-        }
-    });
+        });
     let mut setting_overrides = BTreeMap::new();
     for profile in PROFILES {
         for setting in profile.settings {

@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
-use addon_core::{bootstrap::jobs::BootstrapJobs, crypto::SecretBox, lifecycle::Lifecycle, session::SessionSigner, store::Store, token::TokenVerifier};
+use addon_core::{
+    bootstrap::jobs::BootstrapJobs, crypto::SecretBox, lifecycle::Lifecycle, session::SessionSigner, store::Store,
+    token::TokenVerifier,
+};
 use app::backend::UiBackend;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;

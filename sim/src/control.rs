@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/token", get(user_token))
         .route("/public-key.pem", get(public_key))
         .route("/workspace", get(workspace))
+        .route("/workspace/plan", post(set_plan))
         .route("/faults", get(get_faults).put(put_faults))
         .route("/stats", get(stats))
         .route("/stats/reset", post(reset_stats))
@@ -142,12 +143,32 @@ async fn public_key(State(sim): State<AppState>) -> impl IntoResponse {
 async fn workspace(State(sim): State<AppState>) -> Json<Value> {
     let mut body = serde_json::to_value(&sim.workspace).unwrap_or(Value::Null);
     if let Value::Object(fields) = &mut body {
+        fields.insert("plan".into(), Value::from(sim.plan()));
         fields.insert(
             "counts".into(),
             serde_json::to_value(sim.workspace.counts()).unwrap_or(Value::Null),
         );
     }
     Json(body)
+}
+
+#[derive(Debug, Deserialize)]
+struct PlanRequest {
+    plan: String,
+}
+
+/// Up- or downgrades the workspace (installed add-ons stay; new installs are checked against
+/// the new plan). The FREE hourly budget is a fault of its own: `PUT /sim/faults`.
+async fn set_plan(State(sim): State<AppState>, body: Result<Json<PlanRequest>, JsonRejection>) -> Result<Json<Value>> {
+    let request = json_body(body)?;
+    if !install::PLANS.contains(&request.plan.as_str()) {
+        return Err(Error::BadRequest(format!(
+            "plan must be one of {}",
+            install::PLANS.join(", ")
+        )));
+    }
+    sim.set_plan(&request.plan);
+    Ok(Json(json!({ "plan": request.plan })))
 }
 
 async fn get_faults(State(sim): State<AppState>) -> Json<Faults> {

@@ -20,7 +20,7 @@ pub const INSTALL_RETRY_FOR: Duration = Duration::from_secs(60);
 /// Pause between two `--install` attempts.
 pub const INSTALL_RETRY_EVERY: Duration = Duration::from_millis(500);
 
-const PLANS: [&str; 5] = ["FREE", "BASIC", "STANDARD", "PRO", "ENTERPRISE"];
+pub const PLANS: [&str; 5] = ["FREE", "BASIC", "STANDARD", "PRO", "ENTERPRISE"];
 
 /// The answer to a successful install.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -93,7 +93,7 @@ pub async fn install(sim: &Sim, manifest_url: &str) -> Result<Installed> {
     let manifest = fetch_manifest(sim, manifest_url).await?;
     addon_core::manifest_schema::validate_manifest(&manifest)
         .map_err(|problems| Error::InvalidManifest { problems })?;
-    check_plan(&manifest, &sim.workspace.plan)?;
+    check_plan(&manifest, &sim.plan())?;
     let key = text(&manifest, "key")?;
     if sim.installation(&key).is_some() {
         uninstall(sim, &key).await?;

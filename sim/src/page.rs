@@ -218,7 +218,7 @@ pub(crate) fn frame(
         css = CSS,
         theme_class = if theme == "DARK" { "dark" } else { "light" },
         home = escape(&page_link(None, theme)),
-        plan = escape(&sim.workspace.plan),
+        plan = escape(&sim.plan()),
         toggle_href = escape(&screen.link(other_theme)),
         owner = escape(&sim.workspace.owner().name),
         initials = escape(&initials(&sim.workspace.owner().name)),

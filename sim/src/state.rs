@@ -25,6 +25,8 @@ pub struct Sim {
     pub signer: Signer,
     /// The demo workspace.
     pub workspace: Workspace,
+    /// The workspace's current plan (starts as `workspace.plan`; tests downgrade it).
+    plan: Mutex<String>,
     /// Client for sim → add-on calls (10 s timeout).
     pub http: reqwest::Client,
     /// Rate limits, faults and statistics of the `/api` endpoints.
@@ -44,6 +46,7 @@ impl Sim {
         Sim {
             public_url: public_url.trim_end_matches('/').to_string(),
             signer,
+            plan: Mutex::new(workspace.plan.clone()),
             workspace,
             http,
             traffic,
@@ -130,6 +133,19 @@ impl Sim {
             role,
             theme,
         ))
+    }
+
+    /// The workspace's current subscription plan.
+    pub fn plan(&self) -> String {
+        self.plan
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Changes the workspace's plan, as an upgrade or downgrade in Clockify would.
+    pub fn set_plan(&self, plan: &str) {
+        *self.plan.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = plan.to_string();
     }
 
     /// The backend URL add-ons call (`{public_url}/api`).

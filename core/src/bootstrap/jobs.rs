@@ -245,17 +245,16 @@ impl BootstrapJobs {
             return Ok(());
         };
         let client = self.client(&installation)?;
-        if installation.workspace_plan.is_none() {
-            // The plan decides the FREE hourly cap, so learn it before pulling anything.
-            self.configure_budget(&installation);
-            if let Some(details) = fetch_workspace_details(&client, &installation).await {
-                store
-                    .save_workspace_details(addon_key, workspace_id, &details, now_millis())
-                    .await?;
-                installation.workspace_name = details.name;
-                installation.workspace_plan = details.plan;
-                installation.installer_name = details.installer_name;
-            }
+        // Every run reads the workspace's name and plan first: the plan decides the FREE
+        // hourly cap (a workspace can be downgraded after installation).
+        self.configure_budget(&installation);
+        if let Some(details) = fetch_workspace_details(&client, &installation).await {
+            store
+                .save_workspace_details(addon_key, workspace_id, &details, now_millis())
+                .await?;
+            installation.workspace_name = details.name;
+            installation.workspace_plan = details.plan;
+            installation.installer_name = details.installer_name;
         }
         let budget = self.configure_budget(&installation);
         let Some(settings) = self.settings(&installation) else {

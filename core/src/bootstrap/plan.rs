@@ -375,7 +375,10 @@ mod tests {
         assert_eq!(workspace.items(&json!({ "id": "w" })).unwrap().len(), 1);
         assert!(workspace.items(&json!("text")).is_none());
         let approvals = find_resource("approval_requests").unwrap();
-        assert_eq!(approvals.entity_id(&json!({ "approvalRequest": { "id": "r1" } })), Some("r1"));
+        assert_eq!(
+            approvals.entity_id(&json!({ "approvalRequest": { "id": "r1" } })),
+            Some("r1")
+        );
         assert_eq!(approvals.entity_id(&json!({ "id": "r1" })), None);
         let tasks = find_resource("tasks").unwrap();
         assert_eq!(tasks.path_for("w1", Some("p1")), "/v1/workspaces/w1/projects/p1/tasks");

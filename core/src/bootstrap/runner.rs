@@ -169,7 +169,8 @@ impl BootstrapRun {
         }
         let mut outcome = Ok(());
         while let Some(joined) = workers.join_next().await {
-            let result = joined.unwrap_or_else(|error| Err(Error::Internal(format!("a bootstrap worker failed: {error}"))));
+            let result =
+                joined.unwrap_or_else(|error| Err(Error::Internal(format!("a bootstrap worker failed: {error}"))));
             if let Err(error) = result {
                 // Fatal: stop the other workers too.
                 workers.abort_all();
@@ -261,7 +262,9 @@ impl BootstrapRun {
             self.budget.hourly_cap().unwrap_or_default(),
             wait.as_secs().div_ceil(60)
         );
-        let _ = self.save_job(progress, Some((job_status::WAITING, Some(message)))).await;
+        let _ = self
+            .save_job(progress, Some((job_status::WAITING, Some(message))))
+            .await;
         tokio::time::sleep(wait).await;
         let _ = self.save_job(progress, Some((job_status::RUNNING, None))).await;
     }
@@ -271,7 +274,10 @@ impl BootstrapRun {
         let job = {
             let mut job = lock(&progress.job);
             let used = self.budget.requests().saturating_sub(progress.requests_at_start) as i64;
-            let limited = self.budget.rate_limited().saturating_sub(progress.rate_limited_at_start) as i64;
+            let limited = self
+                .budget
+                .rate_limited()
+                .saturating_sub(progress.rate_limited_at_start) as i64;
             job.errors = progress.errors.load(Ordering::Relaxed);
             job.updated_at = now_millis();
             if let Some((status, message)) = status {

@@ -242,7 +242,10 @@ mod tests {
         for _ in 0..2 {
             assert_eq!(window.try_take(start), Ok(()));
         }
-        assert_eq!(window.try_take(start + Duration::from_secs(10)), Err(HOUR - Duration::from_secs(10)));
+        assert_eq!(
+            window.try_take(start + Duration::from_secs(10)),
+            Err(HOUR - Duration::from_secs(10))
+        );
         assert_eq!(window.try_take(start + HOUR), Ok(()));
         assert!(window.try_take(start + HOUR).is_err());
     }
@@ -270,7 +273,11 @@ mod tests {
             budget.acquire(Lane::Bootstrap).await;
         }
         // 11 requests at 20/s: the first at once, then one every 50 ms.
-        assert!(started.elapsed() >= Duration::from_millis(480), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() >= Duration::from_millis(480),
+            "{:?}",
+            started.elapsed()
+        );
         assert_eq!(budget.requests(), 11);
     }
 }

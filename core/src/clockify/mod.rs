@@ -246,10 +246,7 @@ impl ClockifyClient {
         let base = match request.server {
             ApiServer::Backend => &self.backend_url,
             ApiServer::Reports => self.reports_url.as_ref().ok_or_else(|| {
-                Error::clockify(
-                    ClockifyFailure::NotFound,
-                    "this installation has no reports API URL",
-                )
+                Error::clockify(ClockifyFailure::NotFound, "this installation has no reports API URL")
             })?,
         };
         Ok(format!("{base}{}", request.path))
@@ -269,7 +266,10 @@ impl ClockifyClient {
         if let Some(body) = &request.body {
             builder = builder.json(body);
         }
-        let mut response = builder.send().await.map_err(|error| (transport_error(&error, path), None))?;
+        let mut response = builder
+            .send()
+            .await
+            .map_err(|error| (transport_error(&error, path), None))?;
         let status = response.status().as_u16();
         let headers = header_list(response.headers());
         let retry_after = response
@@ -378,7 +378,9 @@ fn clockify_message(body: &[u8]) -> Option<String> {
 }
 
 fn status_error(status: u16, path: &str, body: &[u8]) -> Error {
-    let detail = clockify_message(body).map(|message| format!(": {message}")).unwrap_or_default();
+    let detail = clockify_message(body)
+        .map(|message| format!(": {message}"))
+        .unwrap_or_default();
     let (failure, text) = match status {
         401 => (
             ClockifyFailure::Unauthorized,
@@ -388,7 +390,10 @@ fn status_error(status: u16, path: &str, body: &[u8]) -> Error {
             ClockifyFailure::MissingScope,
             format!("the add-on lacks a scope for {path} (403){detail}"),
         ),
-        404 => (ClockifyFailure::NotFound, format!("Clockify has no {path} (404){detail}")),
+        404 => (
+            ClockifyFailure::NotFound,
+            format!("Clockify has no {path} (404){detail}"),
+        ),
         429 => (
             ClockifyFailure::RateLimited,
             format!("Clockify's rate limit was hit on {path} (429){detail}"),
@@ -418,7 +423,11 @@ mod tests {
         assert_eq!(failure(429, ""), Some(ClockifyFailure::RateLimited));
         assert_eq!(failure(503, ""), Some(ClockifyFailure::ServerError(503)));
         assert_eq!(failure(400, ""), Some(ClockifyFailure::Rejected(400)));
-        let error = status_error(403, "/p", br#"{"message":"Addon with id x does not have permission TAG_READ","code":403}"#);
+        let error = status_error(
+            403,
+            "/p",
+            br#"{"message":"Addon with id x does not have permission TAG_READ","code":403}"#,
+        );
         assert!(error.to_string().contains("TAG_READ"), "{error}");
     }
 

@@ -41,10 +41,7 @@ impl RetryPolicy {
             return asked.min(self.max_delay);
         }
         let exponent = attempt.saturating_sub(1).min(20);
-        let ceiling = self
-            .base_delay
-            .saturating_mul(1u32 << exponent)
-            .min(self.max_delay);
+        let ceiling = self.base_delay.saturating_mul(1u32 << exponent).min(self.max_delay);
         if ceiling.is_zero() {
             return Duration::ZERO;
         }
@@ -99,7 +96,10 @@ mod tests {
             parse_retry_after("Sun, 06 Nov 1994 08:50:37 GMT", now),
             Some(Duration::from_secs(60))
         );
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:00 GMT", now),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("Sun, 06 Foo 1994 08:50:37 GMT", now), None);
     }

@@ -42,7 +42,9 @@ fn job_from_row(row: &AnyRow) -> Result<Job> {
 fn placeholders(rows: usize, columns: usize) -> String {
     (0..rows)
         .map(|row| {
-            let binds: Vec<String> = (1..=columns).map(|column| format!("${}", row * columns + column)).collect();
+            let binds: Vec<String> = (1..=columns)
+                .map(|column| format!("${}", row * columns + column))
+                .collect();
             format!("({})", binds.join(", "))
         })
         .collect::<Vec<_>>()
@@ -240,9 +242,10 @@ impl BootstrapStore for SqlStore {
     }
 
     async fn jobs_with_status(&self, statuses: &[&str]) -> Result<Vec<(String, String)>> {
-        let rows = sqlx::query("SELECT addon_key, workspace_id, status FROM bootstrap_jobs ORDER BY addon_key, workspace_id")
-            .fetch_all(self.pool())
-            .await?;
+        let rows =
+            sqlx::query("SELECT addon_key, workspace_id, status FROM bootstrap_jobs ORDER BY addon_key, workspace_id")
+                .fetch_all(self.pool())
+                .await?;
         let mut jobs = Vec::new();
         for row in &rows {
             let status: String = row.try_get("status")?;

@@ -8,8 +8,8 @@ mod bootstrap_sql;
 mod sql;
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 pub use bootstrap::BootstrapStore;
+use serde::{Deserialize, Serialize};
 pub use sql::SqlStore;
 
 use crate::Result;

@@ -31,7 +31,7 @@ async fn get_workspace(
     Path(workspace_id): Path<String>,
 ) -> Result<Json<Value>> {
     auth.require(&sim, &workspace_id, Scope::WorkspaceRead)?;
-    Ok(Json(workspace_dto(&sim.workspace)))
+    Ok(Json(workspace_dto(&sim.workspace, &sim.plan())))
 }
 
 async fn get_member_profile(
@@ -50,7 +50,7 @@ async fn get_member_profile(
 const WORKING_DAYS: [&str; 5] = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"];
 
 /// The workspace as Clockify's `WorkspaceDtoV1`.
-pub fn workspace_dto(workspace: &Workspace) -> Value {
+pub fn workspace_dto(workspace: &Workspace, plan: &str) -> Value {
     let memberships: Vec<Value> = workspace
         .users
         .iter()
@@ -69,7 +69,7 @@ pub fn workspace_dto(workspace: &Workspace) -> Value {
         "id": workspace.id,
         "name": workspace.name,
         "imageUrl": "",
-        "featureSubscriptionType": workspace.plan,
+        "featureSubscriptionType": plan,
         "cakeOrganizationId": null,
         "hourlyRate": { "amount": 0, "currency": "USD" },
         "costRate": { "amount": 0, "currency": "USD" },
