@@ -18,9 +18,8 @@ use leptos_router::{
 };
 
 use crate::pages::{
-    data::DataPage,
-    explorer::ExplorerPage, flows::FlowsPage, not_found::NotFound, overview::OverviewPage, settings::SettingsPage,
-    shell::AddonShell, webhooks::WebhooksPage,
+    data::DataPage, explorer::ExplorerPage, flows::FlowsPage, not_found::NotFound, overview::OverviewPage,
+    settings::SettingsPage, shell::AddonShell, webhooks::WebhooksPage,
 };
 
 /// The HTML document around the app (server side only).

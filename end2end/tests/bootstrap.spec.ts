@@ -71,5 +71,10 @@ test("the Data page finds a project by name and shows its JSON", async ({ page, 
   await frame.getByTestId("data-search").fill("");
   await frame.locator('[data-kind="users"]').click();
   await expect(frame.getByTestId("data-total")).toHaveText(`${workspace.counts.users} match(es)`);
+  // One page of users: both pager buttons are there and disabled.
+  await expect(frame.getByTestId("data-page")).toHaveText("Page 1 of 1");
+  await expect(frame.getByTestId("data-previous")).toBeDisabled();
+  await expect(frame.getByTestId("data-next")).toHaveText("Next");
+  await expect(frame.getByTestId("data-next")).toBeDisabled();
   expect(errors).toEqual([]);
 });

@@ -137,7 +137,9 @@ pub async fn restart_bootstrap(session: String) -> Result<(), ServerFnError> {
     let (backend, session) = authenticate(&session)?;
     let installation = session_installation(&backend, &session).await?;
     if installation.status != "ACTIVE" {
-        return Err(ServerFnError::new("the add-on is disabled in this workspace; enable it first"));
+        return Err(ServerFnError::new(
+            "the add-on is disabled in this workspace; enable it first",
+        ));
     }
     backend
         .bootstrap
@@ -154,6 +156,12 @@ pub fn BootstrapPanel() -> impl IntoView {
     let active = RwSignal::new(true);
     let token = session.token.clone();
     let progress = Resource::new(move || (token.clone(), tick.get()), |(token, _)| load_bootstrap(token));
+    // Keep polling only while the job moves.
+    Effect::new(move |_| {
+        if let Some(Ok(data)) = progress.get() {
+            active.set(data.is_active());
+        }
+    });
     Effect::new(move |_| {
         let handle = set_interval_with_handle(
             move || {
@@ -192,10 +200,7 @@ pub fn BootstrapPanel() -> impl IntoView {
             <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match progress.await {
-                        Ok(view_data) => {
-                            active.set(view_data.is_active());
-                            view! { <BootstrapDetails data=view_data/> }.into_any()
-                        }
+                        Ok(view_data) => view! { <BootstrapDetails data=view_data/> }.into_any(),
                         Err(error) => view! {
                             <p role="alert" class="text-sm text-red-600 dark:text-red-400">{error_message(&error)}</p>
                         }.into_any(),
@@ -231,7 +236,11 @@ fn status_text(data: &BootstrapView) -> String {
 fn BootstrapDetails(data: BootstrapView) -> impl IntoView {
     let units: i64 = data.resources.iter().map(|resource| resource.units).sum();
     let finished: i64 = data.resources.iter().map(|resource| resource.units_finished).sum();
-    let overall = if units == 0 { 0.0 } else { finished as f64 * 100.0 / units as f64 };
+    let overall = if units == 0 {
+        0.0
+    } else {
+        finished as f64 * 100.0 / units as f64
+    };
     let rate = if data.elapsed_seconds > 0.0 {
         data.requests as f64 / data.elapsed_seconds
     } else {
@@ -254,7 +263,11 @@ fn BootstrapDetails(data: BootstrapView) -> impl IntoView {
                 resource.units_finished as f64 * 100.0 / resource.units as f64
             };
             let pages = if resource.units > 1 {
-                format!("{} of {} parents", thousands(resource.units_finished), thousands(resource.units))
+                format!(
+                    "{} of {} parents",
+                    thousands(resource.units_finished),
+                    thousands(resource.units)
+                )
             } else {
                 format!("{} page(s)", resource.pages_done)
             };

@@ -41,7 +41,12 @@ pub struct EntityList {
 }
 
 #[server]
-pub async fn list_entities(session: String, kind: String, search: String, page: i64) -> Result<EntityList, ServerFnError> {
+pub async fn list_entities(
+    session: String,
+    kind: String,
+    search: String,
+    page: i64,
+) -> Result<EntityList, ServerFnError> {
     use addon_core::bootstrap::RESOURCES;
 
     use crate::backend::{authenticate, format_time, session_profile, to_server_error};
@@ -64,7 +69,12 @@ pub async fn list_entities(session: String, kind: String, search: String, page: 
             count,
         })
         .collect();
-    let order = |kind: &str| RESOURCES.iter().position(|resource| resource.kind == kind).unwrap_or(usize::MAX);
+    let order = |kind: &str| {
+        RESOURCES
+            .iter()
+            .position(|resource| resource.kind == kind)
+            .unwrap_or(usize::MAX)
+    };
     kinds.sort_by_key(|count| order(&count.kind));
     let kind = if kinds.iter().any(|count| count.kind == kind) {
         kind
@@ -171,6 +181,8 @@ fn EntityTable(data: EntityList, kind: RwSignal<String>, page: RwSignal<i64>) ->
         .collect_view();
     let pages = ((data.total + super::data::PAGE_SIZE - 1) / super::data::PAGE_SIZE).max(1);
     let current = data.page;
+    let at_first = current <= 1;
+    let at_last = current >= pages;
     let rows = data
         .items
         .iter()
@@ -205,11 +217,11 @@ fn EntityTable(data: EntityList, kind: RwSignal<String>, page: RwSignal<i64>) ->
             <tbody>{rows}</tbody>
         </table>
         <div class="mt-3 flex items-center gap-3 text-sm">
-            <button type="button" data-testid="data-previous" disabled=current <= 1
+            <button type="button" data-testid="data-previous" disabled=at_first
                     class="rounded border border-slate-300 px-2 py-1 disabled:opacity-40 dark:border-slate-600"
                     on:click=move |_| page.set((current - 1).max(1))>"Previous"</button>
             <span data-testid="data-page">{format!("Page {current} of {pages}")}</span>
-            <button type="button" data-testid="data-next" disabled=current >= pages
+            <button type="button" data-testid="data-next" disabled=at_last
                     class="rounded border border-slate-300 px-2 py-1 disabled:opacity-40 dark:border-slate-600"
                     on:click=move |_| page.set(current + 1)>"Next"</button>
         </div>

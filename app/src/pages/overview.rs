@@ -67,11 +67,14 @@ pub async fn load_overview(session: String) -> Result<InstallationOverview, Serv
 pub fn OverviewPage() -> impl IntoView {
     let session = expect_context::<SessionView>();
     let overview = Resource::new(move || session.token.clone(), load_overview);
-    loaded(
-        overview,
-        "The installation could not be loaded",
-        |data| view! { <OverviewCards data/> },
-    )
+    // The data-pull panel loads its own resource; it sits beside (not inside) the overview's
+    // Suspense so that both resources are created in the same order on server and client.
+    view! {
+        <div class="grid gap-4">
+            {loaded(overview, "The installation could not be loaded", |data| view! { <OverviewCards data/> })}
+            <BootstrapPanel/>
+        </div>
+    }
 }
 
 #[component]
@@ -97,7 +100,6 @@ fn OverviewCards(data: InstallationOverview) -> impl IntoView {
                     <Field label="Workspace ID" value=data.workspace_id.clone()/>
                 </dl>
             </Card>
-            <BootstrapPanel/>
             <Card title="This add-on">
                 <dl class="grid grid-cols-2 gap-4 md:grid-cols-4">
                     <Field label="Minimal plan" value=data.addon_plan.clone()/>
