@@ -23,6 +23,12 @@ pub enum Error {
     BadRequest { code: &'static str, message: String },
     #[error("{0}")]
     NotFound(String),
+    /// The add-on is not installed (any more) or disabled in that workspace.
+    #[error("{0}")]
+    Gone(String),
+    /// A request body over the limit.
+    #[error("{0}")]
+    TooLarge(String),
     /// A dependency (database, Clockify) is not reachable right now.
     #[error("{0}")]
     Unavailable(String),
@@ -73,6 +79,8 @@ impl Error {
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::Gone(_) => StatusCode::GONE,
+            Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Clockify { .. } => StatusCode::BAD_GATEWAY,
             Error::Database(_) | Error::Migration(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -85,6 +93,8 @@ impl Error {
             Error::Unauthorized { code, .. } | Error::BadRequest { code, .. } => code,
             Error::Forbidden(_) => "forbidden",
             Error::NotFound(_) => "not_found",
+            Error::Gone(_) => "not_installed",
+            Error::TooLarge(_) => "too_large",
             Error::Unavailable(_) => "unavailable",
             Error::Clockify { failure, .. } => failure.code(),
             Error::Database(_) | Error::Migration(_) | Error::Internal(_) => "internal",

@@ -33,7 +33,7 @@ use crate::{
 };
 
 /// Units pulled at the same time.
-pub const DEFAULT_CONCURRENCY: usize = 8;
+pub const DEFAULT_CONCURRENCY: usize = 16;
 
 /// A wait for the hourly budget longer than this is shown as "waiting".
 const NOTABLE_WAIT: Duration = Duration::from_secs(2);

@@ -1,0 +1,110 @@
+//! Verifying a Clockify webhook delivery (PLATFORM.md §3.3): the `clockify-signature` token is
+//! a valid RS256 token for this add-on, its workspace has this add-on installed and active, the
+//! token equals (in constant time) one stored for that installation (from INSTALLED or from a
+//! workspace webhook we created), and the `clockify-webhook-event-type` is an event the profile
+//! takes in and the workspace's settings let through.
+
+use serde_json::Value;
+use subtle::ConstantTimeEq;
+
+use crate::{
+    lifecycle::token_digest,
+    profile::Profile,
+    settings::{EffectiveSettings, SettingOverrides},
+    store::{Installation, Store},
+    token::TokenVerifier,
+    Error, Result,
+};
+
+/// The header carrying the webhook's signing token.
+pub const SIGNATURE_HEADER: &str = "clockify-signature";
+/// The header naming the event.
+pub const EVENT_TYPE_HEADER: &str = "clockify-webhook-event-type";
+
+/// A delivery that passed verification.
+#[derive(Debug, Clone)]
+pub struct VerifiedDelivery {
+    pub installation: Installation,
+    pub event_type: String,
+    /// The installation's effective settings (dedupe window, ...).
+    pub settings: EffectiveSettings,
+}
+
+/// Why a delivery was refused, for the rejection counters.
+pub fn rejection_reason(error: &Error) -> &'static str {
+    match error {
+        Error::Unauthorized { .. } => "signature",
+        Error::Gone(_) => "not_installed",
+        Error::BadRequest { code, .. } => code,
+        Error::TooLarge(_) => "too_large",
+        _ => "error",
+    }
+}
+
+/// Verifies a delivery's headers for `profile`.
+pub async fn verify(
+    store: &dyn Store,
+    verifier: &TokenVerifier,
+    overrides: &SettingOverrides,
+    profile: &'static Profile,
+    signature: Option<&str>,
+    event_type: Option<&str>,
+) -> Result<VerifiedDelivery> {
+    let signature = signature
+        .map(str::trim)
+        .filter(|token| !token.is_empty())
+        .ok_or_else(|| Error::unauthorized("missing_signature", "the clockify-signature header is missing"))?;
+    let claims = verifier.verify(signature, profile.key)?;
+    let workspace_id = claims.workspace_id.clone();
+    let installation = store
+        .installation(profile.key, &workspace_id)
+        .await?
+        .ok_or_else(|| Error::Gone(format!("{} is not installed in this workspace", profile.name)))?;
+    if installation.status != "ACTIVE" {
+        return Err(Error::Gone(format!("{} is disabled in this workspace", profile.name)));
+    }
+    if claims.addon_id != installation.addon_id {
+        return Err(Error::unauthorized(
+            "wrong_installation",
+            "the signature token belongs to another installation",
+        ));
+    }
+    let digest = token_digest(signature);
+    let known = store
+        .webhook_tokens(profile.key, &workspace_id)
+        .await?
+        .iter()
+        .fold(subtle::Choice::from(0u8), |found, token| {
+            found | token.token_digest.as_bytes().ct_eq(digest.as_bytes())
+        });
+    if !bool::from(known) {
+        return Err(Error::unauthorized(
+            "unknown_signature",
+            "the signature token is not one Clockify issued for this installation's webhooks",
+        ));
+    }
+    let event_type = event_type
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .ok_or_else(|| Error::bad_request("missing_event_type", "the clockify-webhook-event-type header is missing"))?;
+    if !profile.events().contains(&event_type) {
+        return Err(Error::bad_request(
+            "event_not_accepted",
+            format!("{} does not take in {event_type} events", profile.name),
+        ));
+    }
+    let settings = EffectiveSettings::resolve(profile.key, profile.settings, &installation.settings, overrides);
+    if let Some(Value::Array(wanted)) = settings.value("events_to_ingest") {
+        if !wanted.iter().any(|name| name.as_str() == Some(event_type)) {
+            return Err(Error::bad_request(
+                "event_not_accepted",
+                format!("this workspace's settings do not take in {event_type} events"),
+            ));
+        }
+    }
+    Ok(VerifiedDelivery {
+        event_type: event_type.to_string(),
+        installation,
+        settings,
+    })
+}

@@ -1,0 +1,80 @@
+//! One writer for all deliveries: it takes what has queued up (up to [`MAX_BATCH`] events or
+//! [`BATCH_WINDOW`] after the first) and records the batch in one transaction, then answers
+//! each waiting request. SQLite has a single writer anyway; one transaction per batch instead
+//! of per event is what makes ingestion fast on it, and Postgres gets batched inserts too.
+
+use std::{sync::Arc, time::Duration};
+
+use tokio::sync::{mpsc, oneshot};
+
+use crate::{
+    store::{
+        events::{NewEvent, RecordedEvent},
+        Store,
+    },
+    Error, Result,
+};
+
+/// Most events per transaction.
+pub const MAX_BATCH: usize = 256;
+/// How long the writer waits for more events after the first of a batch.
+pub const BATCH_WINDOW: Duration = Duration::from_millis(2);
+/// Deliveries waiting for the writer before senders wait too (back-pressure).
+const QUEUE: usize = 4096;
+
+type Reply = oneshot::Sender<Result<RecordedEvent, String>>;
+
+/// Hands deliveries to the writer task. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct IngestWriter {
+    sender: mpsc::Sender<(NewEvent, Reply)>,
+}
+
+impl IngestWriter {
+    /// Starts the writer task on `store`.
+    pub fn start(store: Arc<dyn Store>) -> Self {
+        let (sender, receiver) = mpsc::channel(QUEUE);
+        tokio::spawn(write_batches(store, receiver));
+        IngestWriter { sender }
+    }
+
+    /// Records `event` (and its flow job) and returns once it is committed.
+    pub async fn submit(&self, event: NewEvent) -> Result<RecordedEvent> {
+        let (reply, answer) = oneshot::channel();
+        self.sender
+            .send((event, reply))
+            .await
+            .map_err(|_| Error::Unavailable("the event writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| Error::Unavailable("the event writer has stopped".into()))?
+            .map_err(Error::Internal)
+    }
+}
+
+async fn write_batches(store: Arc<dyn Store>, mut receiver: mpsc::Receiver<(NewEvent, Reply)>) {
+    while let Some(first) = receiver.recv().await {
+        let mut batch = vec![first];
+        let deadline = tokio::time::Instant::now() + BATCH_WINDOW;
+        while batch.len() < MAX_BATCH {
+            match tokio::time::timeout_at(deadline, receiver.recv()).await {
+                Ok(Some(next)) => batch.push(next),
+                Ok(None) | Err(_) => break,
+            }
+        }
+        let (events, replies): (Vec<NewEvent>, Vec<Reply>) = batch.into_iter().unzip();
+        match store.record_events(&events).await {
+            Ok(recorded) => {
+                for (reply, outcome) in replies.into_iter().zip(recorded) {
+                    let _ = reply.send(Ok(outcome));
+                }
+            }
+            Err(error) => {
+                tracing::error!(%error, events = events.len(), "a batch of events was not recorded");
+                for reply in replies {
+                    let _ = reply.send(Err(format!("the event was not recorded: {error}")));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,449 @@
+//! [`EventStore`] for [`SqlStore`]: portable SQL for SQLite and Postgres.
+
+use async_trait::async_trait;
+use sqlx::{any::AnyRow, Row};
+
+use super::{
+    Store,
+    events::{event_status, EventFilter, EventPage, EventStore, NewEvent, RecordedEvent, SourceRow, StoredEvent},
+    SqlStore, WebhookToken,
+};
+use crate::Result;
+
+fn event_from_row(row: &AnyRow) -> Result<StoredEvent> {
+    Ok(StoredEvent {
+        id: row.try_get("id")?,
+        source: row.try_get("source")?,
+        event_type: row.try_get("event_type")?,
+        dedupe_key: row.try_get("dedupe_key")?,
+        status: row.try_get("status")?,
+        received_at: row.try_get("received_at")?,
+        headers: row.try_get("headers")?,
+        query: row.try_get("query")?,
+        body: row.try_get("body")?,
+    })
+}
+
+fn source_from_row(row: &AnyRow) -> Result<SourceRow> {
+    Ok(SourceRow {
+        id: row.try_get("id")?,
+        addon_key: row.try_get("addon_key")?,
+        workspace_id: row.try_get("workspace_id")?,
+        name: row.try_get("name")?,
+        ingest_token: row.try_get("ingest_token")?,
+        scheme: row.try_get("scheme")?,
+        event_type_from: row.try_get("event_type_from")?,
+        dedupe_from: row.try_get("dedupe_from")?,
+        secret_ciphertext: row.try_get("secret_ciphertext")?,
+        previous_ciphertext: row.try_get("previous_ciphertext")?,
+        previous_until: row.try_get("previous_until")?,
+        enabled: row.try_get::<i64, _>("enabled")? != 0,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// Escapes `%`, `_` and `\` for LIKE ... ESCAPE '\'.
+fn like_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for character in text.to_lowercase().chars() {
+        if matches!(character, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(character);
+    }
+    pattern.push('%');
+    pattern
+}
+
+const FILTER: &str = "addon_key = $1 AND workspace_id = $2 \
+     AND ($3 IS NULL OR event_type = $3) AND ($4 IS NULL OR source = $4) AND ($5 IS NULL OR status = $5) \
+     AND ($6 IS NULL OR received_at >= $6) AND ($7 IS NULL OR LOWER(body) LIKE $7 ESCAPE '\\')";
+
+#[async_trait]
+impl EventStore for SqlStore {
+    async fn record_events(&self, events: &[NewEvent]) -> Result<Vec<RecordedEvent>> {
+        let mut tx = self.pool().begin().await?;
+        let mut recorded = Vec::with_capacity(events.len());
+        for event in events {
+            let earlier: Option<String> = sqlx::query_scalar(
+                "SELECT id FROM webhook_events WHERE addon_key = $1 AND workspace_id = $2 AND source = $3 \
+                 AND dedupe_key = $4 AND status = $5 AND received_at >= $6 ORDER BY received_at LIMIT 1",
+            )
+            .bind(&event.addon_key)
+            .bind(&event.workspace_id)
+            .bind(&event.source)
+            .bind(&event.dedupe_key)
+            .bind(event_status::ACCEPTED)
+            .bind(event.dedupe_since)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let status = if earlier.is_some() {
+                event_status::DUPLICATE
+            } else {
+                event_status::ACCEPTED
+            };
+            sqlx::query(
+                "INSERT INTO webhook_events (id, addon_key, workspace_id, source, event_type, dedupe_key, status, \
+                 received_at, headers, query, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(&event.id)
+            .bind(&event.addon_key)
+            .bind(&event.workspace_id)
+            .bind(&event.source)
+            .bind(&event.event_type)
+            .bind(&event.dedupe_key)
+            .bind(status)
+            .bind(event.received_at)
+            .bind(&event.headers)
+            .bind(&event.query)
+            .bind(&event.body)
+            .execute(&mut *tx)
+            .await?;
+            if earlier.is_none() {
+                insert_flow_job(&mut tx, &event.addon_key, &event.workspace_id, &event.id, event.received_at).await?;
+            }
+            recorded.push(RecordedEvent {
+                id: event.id.clone(),
+                status: status.to_string(),
+                duplicate_of: earlier,
+            });
+        }
+        tx.commit().await?;
+        Ok(recorded)
+    }
+
+    async fn record_rejection(
+        &self,
+        addon_key: &str,
+        workspace_id: &str,
+        source: &str,
+        reason: &str,
+        now: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO webhook_rejections (addon_key, workspace_id, source, reason, count, last_at) \
+             VALUES ($1, $2, $3, $4, 1, $5) ON CONFLICT (addon_key, workspace_id, source, reason) \
+             DO UPDATE SET count = webhook_rejections.count + 1, last_at = excluded.last_at",
+        )
+        .bind(addon_key)
+        .bind(workspace_id)
+        .bind(source)
+        .bind(reason)
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    async fn rejection_counts(&self, addon_key: &str, workspace_id: &str) -> Result<Vec<(String, String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT source, reason, count FROM webhook_rejections WHERE addon_key = $1 AND workspace_id = $2 \
+             ORDER BY source, reason",
+        )
+        .bind(addon_key)
+        .bind(workspace_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("source")?, row.try_get("reason")?, row.try_get("count")?)))
+            .collect()
+    }
+
+    async fn events(
+        &self,
+        addon_key: &str,
+        workspace_id: &str,
+        filter: &EventFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<EventPage> {
+        let text = filter
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|text| !text.is_empty())
+            .map(like_pattern);
+        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM webhook_events WHERE {FILTER}"))
+            .bind(addon_key)
+            .bind(workspace_id)
+            .bind(&filter.event_type)
+            .bind(&filter.source)
+            .bind(&filter.status)
+            .bind(filter.since)
+            .bind(&text)
+            .fetch_one(self.pool())
+            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT * FROM webhook_events WHERE {FILTER} ORDER BY received_at DESC, id DESC LIMIT $8 OFFSET $9"
+        ))
+        .bind(addon_key)
+        .bind(workspace_id)
+        .bind(&filter.event_type)
+        .bind(&filter.source)
+        .bind(&filter.status)
+        .bind(filter.since)
+        .bind(&text)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(EventPage {
+            items: rows.iter().map(event_from_row).collect::<Result<_>>()?,
+            total,
+        })
+    }
+
+    async fn event(&self, addon_key: &str, workspace_id: &str, id: &str) -> Result<Option<StoredEvent>> {
+        let row = sqlx::query("SELECT * FROM webhook_events WHERE addon_key = $1 AND workspace_id = $2 AND id = $3")
+            .bind(addon_key)
+            .bind(workspace_id)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(event_from_row).transpose()
+    }
+
+    async fn events_per_minute(&self, addon_key: &str, workspace_id: &str, since: i64) -> Result<Vec<(i64, String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT received_at / 60000 AS minute, event_type, COUNT(*) AS count FROM webhook_events \
+             WHERE addon_key = $1 AND workspace_id = $2 AND received_at >= $3 \
+             GROUP BY received_at / 60000, event_type ORDER BY minute",
+        )
+        .bind(addon_key)
+        .bind(workspace_id)
+        .bind(since)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("minute")?, row.try_get("event_type")?, row.try_get("count")?)))
+            .collect()
+    }
+
+    async fn event_counts(&self, addon_key: &str, workspace_id: &str) -> Result<Vec<(String, String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT source, status, COUNT(*) AS count FROM webhook_events WHERE addon_key = $1 AND workspace_id = $2 \
+             GROUP BY source, status ORDER BY source, status",
+        )
+        .bind(addon_key)
+        .bind(workspace_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("source")?, row.try_get("status")?, row.try_get("count")?)))
+            .collect()
+    }
+
+    async fn enqueue_replays(&self, addon_key: &str, workspace_id: &str, event_ids: &[String], now: i64) -> Result<u64> {
+        let mut tx = self.pool().begin().await?;
+        let mut queued = 0;
+        for event_id in event_ids {
+            let exists: Option<String> = sqlx::query_scalar(
+                "SELECT id FROM webhook_events WHERE addon_key = $1 AND workspace_id = $2 AND id = $3",
+            )
+            .bind(addon_key)
+            .bind(workspace_id)
+            .bind(event_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if exists.is_some() {
+                insert_flow_job(&mut tx, addon_key, workspace_id, event_id, now).await?;
+                queued += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(queued)
+    }
+
+    async fn count_flow_jobs(&self, addon_key: &str, workspace_id: &str) -> Result<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM flow_jobs WHERE addon_key = $1 AND workspace_id = $2")
+                .bind(addon_key)
+                .bind(workspace_id)
+                .fetch_one(self.pool())
+                .await?,
+        )
+    }
+
+    async fn delete_events_before(&self, addon_key: &str, workspace_id: &str, cutoff: i64, limit: i64) -> Result<u64> {
+        let done = sqlx::query(
+            "DELETE FROM webhook_events WHERE id IN (SELECT id FROM webhook_events \
+             WHERE addon_key = $1 AND workspace_id = $2 AND received_at < $3 LIMIT $4)",
+        )
+        .bind(addon_key)
+        .bind(workspace_id)
+        .bind(cutoff)
+        .bind(limit)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn reclaim_space(&self) -> Result<()> {
+        if self.backend() == super::Backend::Sqlite {
+            sqlx::query("PRAGMA incremental_vacuum").execute(self.pool()).await?;
+        }
+        Ok(())
+    }
+
+    async fn installation_settings(&self) -> Result<Vec<(String, String, String)>> {
+        let rows = sqlx::query("SELECT addon_key, workspace_id, settings FROM installations ORDER BY addon_key, workspace_id")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("addon_key")?, row.try_get("workspace_id")?, row.try_get("settings")?)))
+            .collect()
+    }
+
+    async fn save_api_webhook(
+        &self,
+        addon_key: &str,
+        workspace_id: &str,
+        webhook_id: &str,
+        event_type: &str,
+        token: &WebhookToken,
+        now: i64,
+    ) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query(
+            "INSERT INTO api_webhooks (addon_key, workspace_id, webhook_id, event_type, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (addon_key, workspace_id, webhook_id) DO NOTHING",
+        )
+        .bind(addon_key)
+        .bind(workspace_id)
+        .bind(webhook_id)
+        .bind(event_type)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO webhook_tokens (addon_key, workspace_id, webhook_url, webhook_type, token_digest, \
+             token_ciphertext, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(addon_key)
+        .bind(workspace_id)
+        .bind(&token.webhook_url)
+        .bind(&token.webhook_type)
+        .bind(&token.token_digest)
+        .bind(&token.token_ciphertext)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn api_webhooks(&self, addon_key: &str, workspace_id: &str) -> Result<Vec<(String, String)>> {
+        let rows = sqlx::query(
+            "SELECT webhook_id, event_type FROM api_webhooks WHERE addon_key = $1 AND workspace_id = $2 \
+             ORDER BY event_type",
+        )
+        .bind(addon_key)
+        .bind(workspace_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("webhook_id")?, row.try_get("event_type")?)))
+            .collect()
+    }
+
+    async fn delete_api_webhook(&self, addon_key: &str, workspace_id: &str, webhook_id: &str) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("DELETE FROM api_webhooks WHERE addon_key = $1 AND workspace_id = $2 AND webhook_id = $3")
+            .bind(addon_key)
+            .bind(workspace_id)
+            .bind(webhook_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM webhook_tokens WHERE addon_key = $1 AND workspace_id = $2 AND webhook_type = $3")
+            .bind(addon_key)
+            .bind(workspace_id)
+            .bind(api_webhook_type(webhook_id))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn save_source(&self, source: &SourceRow) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO webhook_sources (id, addon_key, workspace_id, name, ingest_token, scheme, event_type_from, \
+             dedupe_from, secret_ciphertext, previous_ciphertext, previous_until, enabled, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (id) DO UPDATE SET \
+             name = excluded.name, scheme = excluded.scheme, event_type_from = excluded.event_type_from, \
+             dedupe_from = excluded.dedupe_from, secret_ciphertext = excluded.secret_ciphertext, \
+             previous_ciphertext = excluded.previous_ciphertext, previous_until = excluded.previous_until, \
+             enabled = excluded.enabled, updated_at = excluded.updated_at",
+        )
+        .bind(&source.id)
+        .bind(&source.addon_key)
+        .bind(&source.workspace_id)
+        .bind(&source.name)
+        .bind(&source.ingest_token)
+        .bind(&source.scheme)
+        .bind(&source.event_type_from)
+        .bind(&source.dedupe_from)
+        .bind(&source.secret_ciphertext)
+        .bind(&source.previous_ciphertext)
+        .bind(source.previous_until)
+        .bind(i64::from(source.enabled))
+        .bind(source.created_at)
+        .bind(source.updated_at)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    async fn sources(&self, addon_key: &str, workspace_id: &str) -> Result<Vec<SourceRow>> {
+        let rows = sqlx::query(
+            "SELECT * FROM webhook_sources WHERE addon_key = $1 AND workspace_id = $2 ORDER BY created_at, id",
+        )
+        .bind(addon_key)
+        .bind(workspace_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(source_from_row).collect()
+    }
+
+    async fn source_by_ingest_token(&self, ingest_token: &str) -> Result<Option<SourceRow>> {
+        let row = sqlx::query("SELECT * FROM webhook_sources WHERE ingest_token = $1")
+            .bind(ingest_token)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(source_from_row).transpose()
+    }
+}
+
+/// The `webhook_type` of an API-created webhook's token row.
+pub fn api_webhook_type(webhook_id: &str) -> String {
+    format!("API {webhook_id}")
+}
+
+async fn insert_flow_job(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    addon_key: &str,
+    workspace_id: &str,
+    event_id: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO flow_jobs (id, addon_key, workspace_id, event_id, state, attempts, run_after, created_at) \
+         VALUES ($1, $2, $3, $4, 'queued', 0, $5, $5)",
+    )
+    .bind(new_id())
+    .bind(addon_key)
+    .bind(workspace_id)
+    .bind(event_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A random 128-bit id, hex.
+pub fn new_id() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
