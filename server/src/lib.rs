@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use addon_core::{
     bootstrap::jobs::{BootstrapJobs, BootstrapOptions},
+    ingest::writer::IngestWriter,
     clockify::budget::{RateBudgets, CLOCKIFY_REQUESTS_PER_SECOND},
     crypto::{SecretBox, SecretKey},
     session::SessionSigner,
@@ -44,6 +45,12 @@ pub async fn run_until(
         Ok(resumed) => tracing::info!(resumed, "resumed unfinished bootstrap jobs"),
         Err(error) => tracing::error!(%error, "could not resume bootstrap jobs"),
     }
+    // Old webhook events go in small batches, every ten minutes.
+    tokio::spawn(addon_core::ingest::retention::run_periodically(
+        state.store.clone(),
+        Arc::new(state.config.setting_overrides.clone()),
+        std::time::Duration::from_secs(600),
+    ));
     let app = routes::router(state);
     tracing::info!(address = %listener.local_addr()?, "serving");
     axum::serve(listener, app)
@@ -89,6 +96,7 @@ async fn build_state(config: Config) -> anyhow::Result<AppState> {
             ..BootstrapOptions::default()
         },
     );
+    let ingest = IngestWriter::start(store.clone());
     Ok(AppState {
         store,
         verifier,
@@ -96,6 +104,7 @@ async fn build_state(config: Config) -> anyhow::Result<AppState> {
         sessions: SessionSigner::new(&secret_key),
         http,
         bootstrap,
+        ingest,
         metrics: metrics::recorder_handle(),
         leptos_options,
         config: Arc::new(config),

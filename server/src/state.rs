@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use addon_core::{
-    bootstrap::jobs::BootstrapJobs, crypto::SecretBox, lifecycle::Lifecycle, session::SessionSigner, store::Store,
+    bootstrap::jobs::BootstrapJobs, crypto::SecretBox, ingest::writer::IngestWriter, lifecycle::Lifecycle, session::SessionSigner, store::Store,
     token::TokenVerifier,
 };
 use app::backend::UiBackend;
@@ -23,6 +23,8 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// Background data pulls, one per installation, and the rate budgets they share.
     pub bootstrap: BootstrapJobs,
+    /// Records webhook deliveries, batching them into few transactions.
+    pub ingest: IngestWriter,
     pub metrics: PrometheusHandle,
     pub leptos_options: LeptosOptions,
 }
