@@ -35,6 +35,10 @@ pub struct Installation {
     pub addon_user_id: String,
     /// The installation token (`X-Addon-Token`); revoked when the installation goes.
     pub token: String,
+    /// The signature token of each manifest webhook, in [`webhooks`] order: exactly the
+    /// `webhooks[].authToken` INSTALLED carried, sent as `clockify-signature` with every
+    /// delivery to that webhook.
+    pub webhook_tokens: Vec<String>,
     /// `ACTIVE` or `INACTIVE`.
     pub status: String,
     /// Structured settings with current values, if the manifest has any.
@@ -90,6 +94,16 @@ impl Installation {
             .get("scopes")
             .and_then(Value::as_array)
             .is_some_and(|scopes| scopes.iter().any(|granted| granted.as_str() == Some(scope)))
+    }
+
+    /// The manifest's webhooks with their signature tokens: `(event, url, token)`, in
+    /// manifest order (the URL is the base URL joined with the webhook's path).
+    pub fn webhook_subscriptions(&self) -> Vec<(String, String, String)> {
+        webhooks(&self.manifest)
+            .into_iter()
+            .zip(&self.webhook_tokens)
+            .map(|((event, path), token)| (event, join_url(&self.base_url, &path), token.clone()))
+            .collect()
     }
 
     /// The sidebar component (Clockify allows one per add-on).

@@ -1,6 +1,6 @@
 //! The simulator's own control API under `/sim`: install and manage add-ons, mint tokens,
 //! read the key and the demo workspace, switch faults and read request statistics of the
-//! `/api` endpoints. Not part of Clockify.
+//! `/api` endpoints, fire webhook events and read what was delivered. Not part of Clockify.
 
 use axum::{
     extract::{rejection::JsonRejection, Path, Query, State},
@@ -21,6 +21,7 @@ use crate::{
     settings::SettingUpdate,
     state::AppState,
     stats::StatsSnapshot,
+    webhooks::{self, Delivery, Subscription},
 };
 
 /// Every `/sim` route (the caller nests this under `/sim`).
@@ -38,6 +39,9 @@ pub fn router() -> Router<AppState> {
         .route("/faults", get(get_faults).put(put_faults))
         .route("/stats", get(stats))
         .route("/stats/reset", post(reset_stats))
+        .route("/webhooks", get(list_webhooks))
+        .route("/webhooks/fire", post(fire_webhook))
+        .route("/webhooks/deliveries", get(list_deliveries))
 }
 
 fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T> {
@@ -196,4 +200,42 @@ async fn stats(State(sim): State<AppState>) -> Json<StatsSnapshot> {
 async fn reset_stats(State(sim): State<AppState>) -> Json<StatsSnapshot> {
     sim.traffic.reset_stats();
     Json(sim.traffic.stats())
+}
+
+#[derive(Debug, Deserialize)]
+struct FireRequest {
+    event: String,
+    /// Sent instead of the sample body when given.
+    body: Option<Value>,
+}
+
+/// Fires `event` (one of the 51) at every subscription that receives it, with `body` or else
+/// [`webhooks::sample_body`]; answers `{"event", "body", "deliveries"}` once every POST is done.
+async fn fire_webhook(
+    State(sim): State<AppState>,
+    body: Result<Json<FireRequest>, JsonRejection>,
+) -> Result<Json<Value>> {
+    let request = json_body(body)?;
+    let Some(event) = addon_core::events::find_event(&request.event) else {
+        return Err(Error::BadRequest(format!(
+            "{:?} is not a Clockify webhook event (NEW_TIME_ENTRY, NEW_TAG, …)",
+            request.event
+        )));
+    };
+    let body = request.body.unwrap_or_else(|| webhooks::sample_body(&sim, event.name));
+    let deliveries = webhooks::deliver(&sim, event.name, &body).await;
+    Ok(Json(
+        json!({ "event": event.name, "body": body, "deliveries": deliveries }),
+    ))
+}
+
+/// Every webhook subscription: the manifest webhooks of installed add-ons and the webhooks
+/// add-ons created through the API.
+async fn list_webhooks(State(sim): State<AppState>) -> Json<Vec<Subscription>> {
+    Json(webhooks::subscriptions(&sim))
+}
+
+/// The last deliveries, newest first.
+async fn list_deliveries(State(sim): State<AppState>) -> Json<Vec<Delivery>> {
+    Json(sim.deliveries())
 }

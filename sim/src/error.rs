@@ -36,6 +36,10 @@ pub enum Error {
     /// An `/api` request with invalid parameters (400, Clockify's shape).
     #[error("{0}")]
     ApiBadRequest(String),
+    /// An `/api` request the workspace's plan does not allow, e.g. one webhook over the
+    /// plan's limit (403, Clockify's shape).
+    #[error("{0}")]
+    ApiForbidden(String),
     /// Over the per-token rate limit or the workspace's hourly budget (429).
     #[error("Too many requests")]
     TooManyRequests,
@@ -78,7 +82,7 @@ impl Error {
     pub fn status(&self) -> StatusCode {
         match self {
             Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::Forbidden(_) | Error::ApiForbidden(_) => StatusCode::FORBIDDEN,
             Error::ApiNotFound(_) | Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::BadRequest(_) | Error::ApiBadRequest(_) => StatusCode::BAD_REQUEST,
             Error::MissingScope { .. } => StatusCode::FORBIDDEN,
@@ -99,7 +103,11 @@ impl Error {
             Error::Unauthorized(_) => json!({ "message": message, "code": 4003 }),
             Error::Forbidden(_) => json!({ "message": message, "code": 4030 }),
             Error::ApiNotFound(_) => json!({ "message": message, "code": 501 }),
-            Error::MissingScope { .. } | Error::ApiBadRequest(_) | Error::TooManyRequests | Error::Injected(_) => {
+            Error::MissingScope { .. }
+            | Error::ApiBadRequest(_)
+            | Error::ApiForbidden(_)
+            | Error::TooManyRequests
+            | Error::Injected(_) => {
                 json!({ "message": message, "code": self.status().as_u16() })
             }
             Error::NotFound(_) => json!({ "code": "not_found", "message": message }),

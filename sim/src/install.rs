@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::{
-    addon::{join_url, webhooks, Installation},
+    addon::{webhooks, Installation},
     error::{Error, Result},
     lifecycle::{self, Answer, Report},
     settings::{self, SettingUpdate},
@@ -142,6 +142,15 @@ fn new_installation(sim: &Sim, key: String, manifest: Value) -> Result<Installat
         &sim.public_url,
         &sim.workspace.owner_id,
     ));
+    // One signature token per manifest webhook: INSTALLED hands them over and every delivery
+    // to that webhook carries the same one.
+    let webhook_tokens = webhooks(&manifest)
+        .iter()
+        .map(|_| {
+            sim.signer
+                .sign(&tokens::webhook_claims(&key, &sim.workspace.id, &addon_id))
+        })
+        .collect();
     Ok(Installation {
         name: text(&manifest, "name")?,
         base_url: text(&manifest, "baseUrl")?,
@@ -149,6 +158,7 @@ fn new_installation(sim: &Sim, key: String, manifest: Value) -> Result<Installat
         addon_id,
         addon_user_id: object_id(&mut rng),
         token,
+        webhook_tokens,
         status: "ACTIVE".into(),
         pending: false,
         key,
@@ -156,18 +166,15 @@ fn new_installation(sim: &Sim, key: String, manifest: Value) -> Result<Installat
     })
 }
 
-/// The INSTALLED body, exactly as Clockify sends it: one `webhooks` entry per manifest webhook.
+/// The INSTALLED body, exactly as Clockify sends it: one `webhooks` entry per manifest webhook,
+/// with the token stored on the installation for it.
 fn installed_body(sim: &Sim, installation: &Installation) -> Value {
-    let webhooks: Vec<Value> = webhooks(&installation.manifest)
+    let webhooks: Vec<Value> = installation
+        .webhook_subscriptions()
         .into_iter()
-        .map(|(_event, path)| {
-            let token = sim.signer.sign(&tokens::webhook_claims(
-                &installation.key,
-                &sim.workspace.id,
-                &installation.addon_id,
-            ));
+        .map(|(_event, url, token)| {
             json!({
-                "path": join_url(&installation.base_url, &path),
+                "path": url,
                 "webhookType": "ADDON",
                 "authToken": token,
             })

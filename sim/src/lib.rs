@@ -8,7 +8,7 @@
 //!
 //! Routes: `/` and `/workspace` (page), `/workspace/settings` (an add-on's settings screen,
 //! [`settings_page`]), `/api/...` ([`rest`], behind the rate limit, hourly budget and faults of
-//! [`traffic`]), `/sim/...` ([`control`]).
+//! [`traffic`]), `/sim/...` ([`control`]). Webhook events go out through [`webhooks`].
 #![forbid(unsafe_code)]
 
 pub mod addon;
@@ -30,6 +30,7 @@ pub mod stats;
 pub mod telemetry;
 pub mod tokens;
 pub mod traffic;
+pub mod webhooks;
 pub mod workspace;
 
 use std::{sync::Arc, time::Duration};

@@ -1,4 +1,5 @@
-//! The workspace page: a Clockify-like shell that hosts add-on sidebar components in an iframe.
+//! The workspace page: a Clockify-like shell that hosts add-on sidebar components in an iframe,
+//! with a "Simulate" panel whose buttons fire webhook events (`POST /sim/webhooks/fire`).
 
 use axum::{
     extract::{Query, State},
@@ -168,7 +169,64 @@ fn sidebar(installations: &[Installation], theme: &str, screen: Screen<'_>) -> S
             escape(key)
         ));
     }
+    if matches!(screen, Screen::Workspace(_)) {
+        sidebar.push_str(&simulate_panel());
+    }
     sidebar
+}
+
+/// The events the "Simulate" panel fires: `(event, button label)`.
+pub const SIMULATED_EVENTS: [(&str, &str); 4] = [
+    ("NEW_TIME_ENTRY", "Add time entry"),
+    ("NEW_TIMER_STARTED", "Start timer"),
+    ("NEW_PROJECT", "New project"),
+    ("NEW_TAG", "New tag"),
+];
+
+/// What the page's buttons run: POST the event to `/sim/webhooks/fire`, then say how many
+/// add-on webhooks it went to (and how many of those failed) in `#fire-result`.
+const FIRE_SCRIPT: &str = r#"
+document.querySelectorAll('[data-fire]').forEach(function (button) {
+  button.addEventListener('click', async function () {
+    var out = document.getElementById('fire-result');
+    var event = button.getAttribute('data-fire');
+    out.textContent = 'Sending ' + event + '…';
+    out.removeAttribute('data-count');
+    try {
+      var response = await fetch('/sim/webhooks/fire', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ event: event })
+      });
+      var answer = await response.json();
+      if (!response.ok) { out.textContent = answer.message || ('Failed: ' + response.status); return; }
+      var count = answer.deliveries.length;
+      var failed = answer.deliveries.filter(function (d) { return d.error; }).length;
+      out.setAttribute('data-count', String(count));
+      out.textContent = event + ': sent to ' + count + ' add-on webhook(s)' + (failed ? ', ' + failed + ' failed' : '');
+    } catch (error) {
+      out.textContent = 'Failed: ' + error;
+    }
+  });
+});
+"#;
+
+/// The "Simulate" panel: one button per [`SIMULATED_EVENTS`] entry (`data-fire="<EVENT>"`) and
+/// the outcome in `#fire-result`.
+fn simulate_panel() -> String {
+    let buttons: String = SIMULATED_EVENTS
+        .iter()
+        .map(|(event, label)| {
+            format!(
+                r#"<button type="button" class="fire-button" data-fire="{event}" title="Fire {event}">{label}</button>"#,
+                event = escape(event),
+                label = escape(label),
+            )
+        })
+        .collect();
+    format!(
+        r#"<hr class="divider"><section class="simulate" id="simulate"><div class="nav-heading">Simulate</div><div class="fire-buttons">{buttons}</div><p class="fire-result" id="fire-result" role="status" aria-live="polite"></p></section><script>{FIRE_SCRIPT}</script>"#
+    )
 }
 
 /// The Clockify-like page around `main`: top bar with the theme toggle, sidebar, main area.
@@ -351,4 +409,10 @@ a { color: var(--blue); text-decoration: none; }
 .form-actions { margin-top: 20px; }
 .button { font: inherit; background: var(--blue); color: #fff; border: 0; border-radius: 3px; padding: 8px 18px; cursor: pointer; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
+.simulate { padding: 0 20px 12px; }
+.simulate .nav-heading { padding: 4px 0 8px; }
+.fire-buttons { display: flex; flex-direction: column; gap: 6px; }
+.fire-button { font: inherit; text-align: left; background: transparent; color: var(--text); border: 1px solid var(--border); border-radius: 3px; padding: 6px 10px; cursor: pointer; }
+.fire-button:hover { border-color: var(--blue); color: var(--blue); }
+.fire-result { font-size: 12px; color: var(--muted); margin: 8px 0 0; min-height: 1em; }
 "#;

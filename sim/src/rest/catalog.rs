@@ -1,6 +1,6 @@
 //! The workspace's small catalogues: `GET /v1/workspaces/{workspaceId}/clients`
-//! (`CLIENT_READ`) and `/tags` (`TAG_READ`), paginated, and `/custom-fields`
-//! (`CUSTOM_FIELDS_READ`), which Clockify does not paginate.
+//! (`CLIENT_READ`), paginated, and `/custom-fields` (`CUSTOM_FIELDS_READ`), which Clockify
+//! does not paginate. Tags, which add-ons may also create, are in `tag_writes.rs`.
 
 use axum::{
     extract::{Path, State},
@@ -19,11 +19,10 @@ use crate::{
     workspace::{Client, CustomField, Tag, Workspace},
 };
 
-/// Client, tag and custom-field routes.
+/// Client and custom-field routes.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/v1/workspaces/{workspaceId}/clients", get(list_clients))
-        .route("/v1/workspaces/{workspaceId}/tags", get(list_tags))
         .route("/v1/workspaces/{workspaceId}/custom-fields", get(list_custom_fields))
 }
 
@@ -37,18 +36,6 @@ async fn list_clients(
     let paging = Paging::from_query(&query, paging::STANDARD)?;
     let workspace = &sim.workspace;
     Ok(paging.array(&workspace.clients, |client| client_dto(workspace, client)))
-}
-
-async fn list_tags(
-    auth: AddonAuth,
-    State(sim): State<AppState>,
-    Path(workspace_id): Path<String>,
-    query: ApiQuery,
-) -> Result<Paged> {
-    auth.require(&sim, &workspace_id, Scope::TagRead)?;
-    let paging = Paging::from_query(&query, paging::STANDARD)?;
-    let workspace = &sim.workspace;
-    Ok(paging.array(&workspace.tags, |tag| tag_dto(workspace, tag)))
 }
 
 async fn list_custom_fields(

@@ -2,22 +2,25 @@
 //!
 //! One module per resource group; each has a `router()` merged here. Every route runs behind
 //! [`gate::gate`] (statistics, rate limit, hourly budget, faults); list endpoints paginate
-//! through [`paging`]; each endpoint checks its [`Scope`].
+//! through [`paging`]; each endpoint checks its [`Scope`]. Besides the reads, add-ons manage
+//! workspace webhooks (`/v1/workspaces/{id}/webhooks`, see `webhooks.rs`).
 
-mod approvals;
+pub(crate) mod approvals;
 mod auth;
-mod catalog;
-mod expenses;
+pub(crate) mod catalog;
+pub(crate) mod expenses;
 pub mod gate;
-mod invoices;
+pub(crate) mod invoices;
 pub mod paging;
-mod projects;
+pub(crate) mod projects;
 mod scope;
 mod settings;
-mod time_entries;
-mod time_off;
-mod users;
-mod workspaces;
+mod tag_writes;
+pub(crate) mod time_entries;
+pub(crate) mod time_off;
+pub(crate) mod users;
+mod webhooks;
+pub(crate) mod workspaces;
 
 use axum::{http::Uri, middleware, Router};
 
@@ -34,11 +37,13 @@ pub fn router(sim: AppState) -> Router<AppState> {
         .merge(users::router())
         .merge(projects::router())
         .merge(catalog::router())
+        .merge(tag_writes::router())
         .merge(time_entries::router())
         .merge(time_off::router())
         .merge(expenses::router())
         .merge(invoices::router())
         .merge(approvals::router())
+        .merge(webhooks::router())
         .fallback(|uri: Uri| async move { Error::ApiNotFound(format!("No endpoint {}", uri.path())) })
         .layer(middleware::from_fn_with_state(sim, gate::gate))
 }

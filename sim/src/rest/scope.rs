@@ -2,11 +2,13 @@
 //! endpoint's scope gets 403 `Addon with id … does not have permission …` (WRITE does not
 //! imply READ).
 
-/// A read scope of Clockify's manifest `scopes` enum.
+/// A scope of Clockify's manifest `scopes` enum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
-    /// The workspace itself.
+    /// The workspace itself (and reading its webhooks).
     WorkspaceRead,
+    /// Changing the workspace's configuration (creating, changing, deleting webhooks).
+    WorkspaceWrite,
     /// Members and their profiles.
     UserRead,
     /// User groups.
@@ -38,6 +40,7 @@ impl Scope {
     pub const fn name(self) -> &'static str {
         match self {
             Scope::WorkspaceRead => "WORKSPACE_READ",
+            Scope::WorkspaceWrite => "WORKSPACE_WRITE",
             Scope::UserRead => "USER_READ",
             Scope::GroupRead => "GROUP_READ",
             Scope::ProjectRead => "PROJECT_READ",

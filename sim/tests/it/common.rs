@@ -277,6 +277,11 @@ impl FakeAddon {
         *self.state.answer_body.lock().unwrap() = Some(body);
     }
 
+    /// The requests that arrived at `path` (e.g. `/addon/webhooks/clockify`).
+    pub fn calls_to(&self, path: &str) -> Vec<Recorded> {
+        self.calls().into_iter().filter(|call| call.path == path).collect()
+    }
+
     /// Waits (up to 5 s) until at least `count` requests arrived.
     pub async fn wait_for_calls(&self, count: usize) -> Vec<Recorded> {
         for _ in 0..100 {
@@ -386,6 +391,22 @@ pub async fn installed_with_scopes(sim: &TestSim, scopes: &[&str]) -> Installed 
 /// Installs the valid manifest and returns the fake add-on and the INSTALLED body.
 pub async fn installed_addon(sim: &TestSim) -> (FakeAddon, Value) {
     let addon = FakeAddon::start(valid_manifest).await;
+    let (status, body) = sim.install(&addon).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let calls = addon.wait_for_calls(1).await;
+    (addon, calls[0].body.clone())
+}
+
+/// Installs the valid manifest after `change` (with the FREE plan as its minimum, so it installs
+/// on every plan) and returns the fake add-on and the INSTALLED body.
+pub async fn installed_addon_with(sim: &TestSim, change: impl FnOnce(&mut Value)) -> (FakeAddon, Value) {
+    let addon = FakeAddon::start(|base_url| {
+        let mut manifest = valid_manifest(base_url);
+        manifest["minimalSubscriptionPlan"] = json!("FREE");
+        change(&mut manifest);
+        manifest
+    })
+    .await;
     let (status, body) = sim.install(&addon).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let calls = addon.wait_for_calls(1).await;

@@ -7,4 +7,5 @@ mod page;
 mod rest;
 mod settings;
 mod traffic;
+mod webhooks;
 mod workspace;

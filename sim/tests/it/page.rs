@@ -94,3 +94,18 @@ async fn inactive_add_ons_leave_the_sidebar() {
     assert!(!html.contains(r#"id="addon-frame""#));
     assert!(html.contains("INACTIVE"));
 }
+
+#[tokio::test]
+async fn the_page_has_buttons_that_fire_webhook_events() {
+    let sim = TestSim::start().await;
+    let html = page(&sim, "").await;
+    for event in ["NEW_TIME_ENTRY", "NEW_TIMER_STARTED", "NEW_PROJECT", "NEW_TAG"] {
+        assert!(html.contains(&format!(r#"data-fire="{event}""#)), "{event}");
+    }
+    assert!(html.contains(r#"id="fire-result""#));
+    assert!(html.contains("/sim/webhooks/fire"));
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    // Only on the workspace screen, not on an add-on's settings screen.
+    let response = sim.http.get(sim.at("/workspace/settings")).send().await.unwrap();
+    assert!(!response.text().await.unwrap().contains("data-fire"));
+}
