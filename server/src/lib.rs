@@ -45,6 +45,15 @@ pub async fn run_until(
         Ok(resumed) => tracing::info!(resumed, "resumed unfinished bootstrap jobs"),
         Err(error) => tracing::error!(%error, "could not resume bootstrap jobs"),
     }
+    // Repair Universal Webhook's workspace webhooks that went missing while we were down.
+    let reconcile_state = state.clone();
+    tokio::spawn(async move {
+        if let Ok(installations) = reconcile_state.store.installation_settings().await {
+            for (addon_key, workspace_id, _) in installations {
+                reconcile_state.reconcile_subscriptions(&addon_key, &workspace_id).await;
+            }
+        }
+    });
     // Old webhook events go in small batches, every ten minutes.
     tokio::spawn(addon_core::ingest::retention::run_periodically(
         state.store.clone(),

@@ -38,6 +38,43 @@ impl AppState {
         }
     }
 
+    /// Creates or repairs the installation's API-created workspace webhooks (Universal Webhook),
+    /// logging the outcome.
+    pub async fn reconcile_subscriptions(&self, addon_key: &str, workspace_id: &str) {
+        let outcome = async {
+            let Some(profile) = addon_core::profile::find_profile(addon_key) else {
+                return Ok(None);
+            };
+            let Some(installation) = self.store.installation(addon_key, workspace_id).await? else {
+                return Ok(None);
+            };
+            if !profile.subscribes_all_events || installation.status != "ACTIVE" {
+                return Ok(None);
+            }
+            let client = self.bootstrap.client(&installation)?;
+            addon_core::ingest::subscriptions::reconcile(
+                self.store.as_ref(),
+                &client,
+                &self.secrets,
+                profile,
+                &installation,
+                &self.config.public_base_url,
+            )
+            .await
+            .map(Some)
+        }
+        .await;
+        match outcome {
+            Ok(Some(done)) => tracing::info!(
+                addon = addon_key, workspace = workspace_id, created = done.created.len(),
+                removed = done.removed.len(), kept = done.kept, failed = done.failed.len(),
+                "workspace webhooks reconciled"
+            ),
+            Ok(None) => {}
+            Err(error) => tracing::warn!(addon = addon_key, workspace = workspace_id, %error, "workspace webhooks not reconciled"),
+        }
+    }
+
     /// What the UI's server functions get as context.
     pub fn ui_backend(&self) -> UiBackend {
         UiBackend {

@@ -42,6 +42,16 @@ async fn lifecycle_event(
                 .bootstrap
                 .start(&installation.addon_key, &installation.workspace_id, true)
                 .await;
+            // Universal Webhook's events beyond the manifest's 20: after answering, since
+            // Clockify may not accept API calls for an installation it is still completing.
+            let (reconcile_state, addon_key, workspace_id) = (
+                state.clone(),
+                installation.addon_key.clone(),
+                installation.workspace_id.clone(),
+            );
+            tokio::spawn(async move {
+                reconcile_state.reconcile_subscriptions(&addon_key, &workspace_id).await;
+            });
             let answer = json!({ "status": "installed", "workspaceId": installation.workspace_id });
             ("INSTALLED", answer)
         }
@@ -61,6 +71,10 @@ async fn lifecycle_event(
                     .await;
             } else {
                 state.bootstrap.start(profile.key, &workspace_id, false).await;
+                let (reconcile_state, workspace) = (state.clone(), workspace_id.clone());
+                tokio::spawn(async move {
+                    reconcile_state.reconcile_subscriptions(profile.key, &workspace).await;
+                });
             }
             ("STATUS_CHANGED", json!({ "status": status }))
         }

@@ -9,3 +9,4 @@ mod manifests;
 mod redaction;
 mod simulator;
 mod ui;
+mod webhooks;

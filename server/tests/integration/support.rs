@@ -26,6 +26,8 @@ pub struct TestApp {
     pub store: Box<dyn Store>,
     pub http: reqwest::Client,
     pub data_dir: PathBuf,
+    /// The `SECRET_KEY` the server was started with (base64).
+    pub secret_key: String,
     database: Option<PostgresDatabase>,
     shutdown: Option<oneshot::Sender<()>>,
 }
@@ -124,7 +126,8 @@ impl TestApp {
         .into_iter()
         .map(|(key, value)| (key.to_string(), value.to_string()))
         .collect();
-        env.insert("SECRET_KEY".into(), SecretKey::generate().to_base64());
+        let secret_key = SecretKey::generate().to_base64();
+        env.insert("SECRET_KEY".into(), secret_key.clone());
         for (key, value) in extra {
             env.insert((*key).to_string(), (*value).to_string());
         }
@@ -152,6 +155,7 @@ impl TestApp {
             store: Box::new(store),
             http,
             data_dir,
+            secret_key: env.get("SECRET_KEY").cloned().unwrap_or(secret_key),
             database,
             shutdown: Some(shutdown),
         })

@@ -1,0 +1,278 @@
+//! Webhook ingestion over real HTTP, on SQLite and Postgres: Clockify's real bodies are kept,
+//! duplicates are recorded but queue no flow job, every bad delivery is refused with JSON
+//! `{code, message}` and stores nothing, custom sources verify each scheme, retention deletes
+//! old events.
+
+use addon_core::{
+    ingest::retention,
+    settings::SettingOverrides,
+    sources::{self, HmacAlgorithm, Scheme, SignatureEncoding},
+    store::{
+        events::{EventFilter, NewEvent, SourceRow},
+        new_id,
+    },
+};
+use serde_json::{json, Value};
+
+use crate::support::{Db, TestApp, ADDON_ID, WORKSPACE};
+
+const NEW_TIME_ENTRY: &str = include_str!("../../../core/tests/fixtures/webhook-samples/NEW_TIME_ENTRY.json");
+const TIME_ENTRY_UPDATED: &str = include_str!("../../../core/tests/fixtures/webhook-samples/TIME_ENTRY_UPDATED.json");
+const NEW_TASK: &str = include_str!("../../../core/tests/fixtures/webhook-samples/NEW_TASK.json");
+
+/// Installs `addon` and returns the webhook signing token Clockify handed over.
+async fn install(app: &TestApp, addon: &str) -> String {
+    let body = app.installed_body(addon);
+    let token = body["webhooks"][0]["authToken"].as_str().unwrap().to_string();
+    let response = app
+        .lifecycle(addon, "installed", Some(&app.lifecycle_token(addon)), &body.to_string())
+        .await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    token
+}
+
+async fn deliver(app: &TestApp, addon: &str, token: Option<&str>, event: Option<&str>, body: &str) -> reqwest::Response {
+    let mut request = app
+        .http
+        .post(app.url(&format!("/{addon}/webhooks/clockify")))
+        .header("content-type", "application/json")
+        .body(body.to_string());
+    if let Some(token) = token {
+        request = request.header("clockify-signature", token);
+    }
+    if let Some(event) = event {
+        request = request.header("clockify-webhook-event-type", event);
+    }
+    request.send().await.unwrap()
+}
+
+async fn stored(app: &TestApp, addon: &str) -> Vec<addon_core::store::events::StoredEvent> {
+    app.store
+        .events(addon, WORKSPACE, &EventFilter::default(), 0, 1000)
+        .await
+        .unwrap()
+        .items
+}
+
+async fn expect_refusal(response: reqwest::Response, status: u16, code: &str) {
+    assert_eq!(response.status(), status);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], code, "{body}");
+    assert!(body["message"].as_str().is_some_and(|message| !message.is_empty()), "{body}");
+}
+
+async fn clockify_bodies_are_kept_and_duplicates_do_not_rerun(app: &TestApp) {
+    let token = install(app, "universal-webhook").await;
+    for (event, body) in [
+        ("NEW_TIME_ENTRY", NEW_TIME_ENTRY),
+        ("TIME_ENTRY_UPDATED", TIME_ENTRY_UPDATED),
+        ("NEW_TASK", NEW_TASK),
+    ] {
+        let response = deliver(app, "universal-webhook", Some(&token), Some(event), body).await;
+        assert_eq!(response.status(), 200);
+        let answer: Value = response.json().await.unwrap();
+        assert_eq!(answer["status"], "accepted", "{answer}");
+    }
+    // The same delivery again: recorded as a duplicate, no second flow job.
+    let again = deliver(app, "universal-webhook", Some(&token), Some("NEW_TIME_ENTRY"), NEW_TIME_ENTRY).await;
+    let answer: Value = again.json().await.unwrap();
+    assert_eq!(answer["status"], "duplicate", "{answer}");
+    assert!(answer["duplicateOf"].is_string());
+    let events = stored(app, "universal-webhook").await;
+    assert_eq!(events.len(), 4);
+    assert_eq!(app.store.count_flow_jobs("universal-webhook", WORKSPACE).await.unwrap(), 3);
+    let entry = events
+        .iter()
+        .find(|event| event.event_type == "NEW_TIME_ENTRY" && event.status == "accepted")
+        .unwrap();
+    let body: Value = serde_json::from_str(&entry.body).unwrap();
+    let sample: Value = serde_json::from_str(NEW_TIME_ENTRY).unwrap();
+    assert_eq!(body, sample, "the body is kept exactly");
+    let headers: Value = serde_json::from_str(&entry.headers).unwrap();
+    assert_eq!(headers["clockify-signature"], "[redacted]");
+    assert_eq!(headers["clockify-webhook-event-type"], "NEW_TIME_ENTRY");
+    // Replay queues the flow job again.
+    let queued = app
+        .store
+        .enqueue_replays("universal-webhook", WORKSPACE, std::slice::from_ref(&entry.id), 1)
+        .await
+        .unwrap();
+    assert_eq!(queued, 1);
+}
+crate::on_both_backends!(clockify_bodies_are_kept_and_duplicates_do_not_rerun);
+
+async fn bad_deliveries_are_refused_and_store_nothing(app: &TestApp) {
+    let token = install(app, "api-studio").await;
+    let addon = "api-studio";
+    expect_refusal(deliver(app, addon, None, Some("NEW_TIME_ENTRY"), NEW_TIME_ENTRY).await, 401, "missing_signature").await;
+    let tampered = crate::support::tamper(&token);
+    expect_refusal(deliver(app, addon, Some(&tampered), Some("NEW_TIME_ENTRY"), NEW_TIME_ENTRY).await, 401, "invalid_token").await;
+    // Validly signed by Clockify, but not a token Clockify gave this installation's webhooks.
+    let mut claims = sim::tokens::webhook_claims(addon, WORKSPACE, ADDON_ID);
+    claims.iat = Some(claims.iat.unwrap_or(0) - 3600);
+    let other = app.signer.sign(&claims);
+    assert_ne!(other, token);
+    expect_refusal(deliver(app, addon, Some(&other), Some("NEW_TIME_ENTRY"), NEW_TIME_ENTRY).await, 401, "unknown_signature").await;
+    // API Studio takes in the 12 common events only.
+    expect_refusal(deliver(app, addon, Some(&token), Some("USER_JOINED_WORKSPACE"), "{}").await, 400, "event_not_accepted").await;
+    expect_refusal(deliver(app, addon, Some(&token), None, NEW_TIME_ENTRY).await, 400, "missing_event_type").await;
+    expect_refusal(deliver(app, addon, Some(&token), Some("NEW_TIME_ENTRY"), "{not json").await, 400, "invalid_json").await;
+    let huge = format!("{{\"pad\": \"{}\"}}", "x".repeat(1024 * 1024 + 10));
+    expect_refusal(deliver(app, addon, Some(&token), Some("NEW_TIME_ENTRY"), &huge).await, 413, "too_large").await;
+    // Another workspace, where the add-on is not installed.
+    let elsewhere = app
+        .signer
+        .sign(&sim::tokens::webhook_claims(addon, "5f0000000000000000000001", ADDON_ID));
+    expect_refusal(deliver(app, addon, Some(&elsewhere), Some("NEW_TIME_ENTRY"), NEW_TIME_ENTRY).await, 410, "not_installed").await;
+    // Disabled: refused with 410 too.
+    let status = json!({ "addonId": ADDON_ID, "workspaceId": WORKSPACE, "status": "INACTIVE" });
+    let response = app
+        .lifecycle(addon, "status-changed", Some(&app.lifecycle_token(addon)), &status.to_string())
+        .await;
+    assert_eq!(response.status(), 200);
+    expect_refusal(deliver(app, addon, Some(&token), Some("NEW_TIME_ENTRY"), NEW_TIME_ENTRY).await, 410, "not_installed").await;
+    assert!(stored(app, addon).await.is_empty(), "a refused delivery stores no body");
+    let rejections = app.store.rejection_counts(addon, WORKSPACE).await.unwrap();
+    let total: i64 = rejections.iter().map(|(_, _, count)| count).sum();
+    assert!(total >= 4, "refusals in a known workspace are counted: {rejections:?}");
+}
+crate::on_both_backends!(bad_deliveries_are_refused_and_store_nothing);
+
+/// A custom source of Universal Webhook with `scheme`, stored directly.
+async fn add_source(app: &TestApp, scheme: &Scheme, secret: &str, dedupe_from: &str) -> String {
+    let ingest_token = new_id();
+    let secrets = addon_core::crypto::SecretBox::new(app_secret_key(app));
+    let row = SourceRow {
+        id: new_id(),
+        addon_key: "universal-webhook".into(),
+        workspace_id: WORKSPACE.into(),
+        name: format!("{} source", scheme.kind()),
+        ingest_token: ingest_token.clone(),
+        scheme: serde_json::to_string(scheme).unwrap(),
+        event_type_from: "jsonpath:$.type".into(),
+        dedupe_from: dedupe_from.into(),
+        secret_ciphertext: secrets.encrypt(secret).unwrap(),
+        previous_ciphertext: None,
+        previous_until: None,
+        enabled: true,
+        created_at: 1,
+        updated_at: 1,
+    };
+    app.store.save_source(&row).await.unwrap();
+    app.url(&format!("/ingest/{ingest_token}"))
+}
+
+/// The server's secret key, as the test started it (the `SECRET_KEY` it was given).
+fn app_secret_key(app: &TestApp) -> addon_core::crypto::SecretKey {
+    addon_core::crypto::SecretKey::from_base64(&app.secret_key).unwrap()
+}
+
+async fn post(app: &TestApp, url: &str, headers: &[(String, String)], body: &str) -> reqwest::Response {
+    let mut request = app.http.post(url).body(body.to_string());
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    request.send().await.unwrap()
+}
+
+fn now_seconds() -> i64 {
+    addon_core::lifecycle::now_millis() / 1000
+}
+
+async fn custom_sources_verify_each_scheme(app: &TestApp) {
+    install(app, "universal-webhook").await;
+    let body = r#"{"type":"invoice.paid","id":"evt_1","amount":42}"#;
+    let schemes = [
+        Scheme::standard_webhooks(),
+        Scheme::Hmac {
+            header: "x-signature".into(),
+            algorithm: HmacAlgorithm::Sha256,
+            encoding: SignatureEncoding::Hex,
+            prefix: Some("sha256=".into()),
+        },
+        Scheme::BasicAuth { username: "sender".into() },
+        Scheme::ApiKey { header: "x-api-key".into() },
+    ];
+    for scheme in &schemes {
+        let secret = sources::generate_secret(scheme);
+        let url = add_source(app, scheme, &secret, "jsonpath:$.id").await;
+        let headers = sources::example_headers(scheme, &secret, body.as_bytes(), now_seconds()).unwrap();
+        let accepted = post(app, &url, &headers, body).await;
+        assert_eq!(accepted.status(), 200, "{}: {}", scheme.kind(), accepted.text().await.unwrap());
+        // A wrong secret.
+        let wrong = sources::generate_secret(scheme);
+        let headers = sources::example_headers(scheme, &wrong, body.as_bytes(), now_seconds()).unwrap();
+        assert_eq!(post(app, &url, &headers, body).await.status(), 401, "{}", scheme.kind());
+        // No credentials at all.
+        let refused = post(app, &url, &[], body).await;
+        assert_eq!(refused.status(), 401, "{}", scheme.kind());
+        let answer: Value = refused.json().await.unwrap();
+        assert!(answer["code"].is_string() && answer["message"].is_string(), "{answer}");
+        // Signature schemes cover the body: a tampered body is refused.
+        if matches!(scheme, Scheme::StandardWebhooks { .. } | Scheme::Hmac { .. }) {
+            let headers = sources::example_headers(scheme, &secret, body.as_bytes(), now_seconds()).unwrap();
+            let tampered = body.replace("42", "4200");
+            assert_eq!(post(app, &url, &headers, &tampered).await.status(), 401, "{}", scheme.kind());
+        }
+    }
+    // Standard Webhooks: a stale timestamp is refused.
+    let scheme = Scheme::standard_webhooks();
+    let secret = sources::generate_secret(&scheme);
+    let url = add_source(app, &scheme, &secret, "header:webhook-id").await;
+    let stale = sources::example_headers(&scheme, &secret, body.as_bytes(), now_seconds() - 600).unwrap();
+    let refused = post(app, &url, &stale, body).await;
+    assert_eq!(refused.status(), 401);
+    let answer: Value = refused.json().await.unwrap();
+    assert_eq!(answer["code"], "stale_timestamp");
+    // The same webhook-id twice: the second is a duplicate.
+    let fresh = sources::example_headers(&scheme, &secret, body.as_bytes(), now_seconds()).unwrap();
+    let first: Value = post(app, &url, &fresh, body).await.json().await.unwrap();
+    let second: Value = post(app, &url, &fresh, body).await.json().await.unwrap();
+    assert_eq!(first["status"], "accepted");
+    assert_eq!(second["status"], "duplicate");
+    // Unknown source: 404; nothing of the refusals was stored.
+    let unknown = post(app, &app.url("/ingest/nope"), &fresh, body).await;
+    assert_eq!(unknown.status(), 404);
+    let events = stored(app, "universal-webhook").await;
+    assert_eq!(events.len(), schemes.len() + 2);
+    assert!(events.iter().all(|event| event.event_type == "invoice.paid"));
+}
+crate::on_both_backends!(custom_sources_verify_each_scheme);
+
+async fn retention_deletes_old_events_in_batches(app: &TestApp) {
+    install(app, "universal-webhook").await;
+    let day = 86_400_000;
+    let now = addon_core::lifecycle::now_millis();
+    let events: Vec<NewEvent> = (0..1200)
+        .map(|index| NewEvent {
+            id: new_id(),
+            addon_key: "universal-webhook".into(),
+            workspace_id: WORKSPACE.into(),
+            source: "clockify".into(),
+            event_type: "NEW_TAG".into(),
+            dedupe_key: format!("k{index}"),
+            dedupe_since: 0,
+            // 1100 events 100 days old, 100 from today.
+            received_at: if index < 1100 { now - 100 * day } else { now },
+            headers: "{}".into(),
+            query: String::new(),
+            body: "{}".into(),
+        })
+        .collect();
+    app.store.record_events(&events).await.unwrap();
+    let deleted = retention::sweep(app.store.as_ref(), &SettingOverrides::new(), now).await.unwrap();
+    assert_eq!(deleted, 1100, "older than the default 90 days");
+    assert_eq!(stored(app, "universal-webhook").await.len(), 100);
+    // A shorter retention set in Clockify takes effect on the next sweep, without a restart.
+    let settings = json!({
+        "addonId": ADDON_ID, "workspaceId": WORKSPACE,
+        "settings": [{ "id": "webhook_log_retention_days", "name": "Retention", "value": 1 }]
+    });
+    let response = app
+        .lifecycle("universal-webhook", "settings-updated", Some(&app.lifecycle_token("universal-webhook")), &settings.to_string())
+        .await;
+    assert_eq!(response.status(), 200);
+    let deleted = retention::sweep(app.store.as_ref(), &SettingOverrides::new(), now + 2 * day).await.unwrap();
+    assert_eq!(deleted, 100);
+}
+crate::on_both_backends!(retention_deletes_old_events_in_batches);
