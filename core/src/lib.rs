@@ -9,6 +9,7 @@
 pub mod bootstrap;
 pub mod claims;
 pub mod events;
+pub mod explorer;
 pub mod manifest;
 pub mod openapi;
 pub mod profile;
@@ -22,6 +23,8 @@ pub mod crypto;
 #[cfg(feature = "server")]
 pub mod error;
 #[cfg(feature = "server")]
+pub mod ingest;
+#[cfg(feature = "server")]
 pub mod lifecycle;
 #[cfg(feature = "server")]
 pub mod manifest_schema;
@@ -29,6 +32,8 @@ pub mod manifest_schema;
 pub mod session;
 #[cfg(feature = "server")]
 pub mod shutdown;
+#[cfg(feature = "server")]
+pub mod sources;
 #[cfg(feature = "server")]
 pub mod store;
 #[cfg(feature = "server")]

@@ -97,6 +97,32 @@ pub struct ApiResponse {
     pub elapsed: Duration,
 }
 
+/// Any answer, whatever its status, as [`ClockifyClient::execute_raw`] returns it (the API
+/// explorer shows Clockify's errors with their status and body).
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub status: u16,
+    /// `Last-Page` of paginated lists, when present.
+    pub last_page: Option<bool>,
+    /// Response headers as text (names lower-case).
+    pub headers: Vec<(String, String)>,
+    /// The body as received (at most the client's size cap).
+    pub body: Vec<u8>,
+    /// The `Retry-After` Clockify asked for, if any.
+    pub retry_after: Option<Duration>,
+    /// Attempts it took (1 = no retry).
+    pub attempts: u32,
+    /// Time from the first attempt to the answer.
+    pub elapsed: Duration,
+}
+
+impl RawResponse {
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
 /// A client acting as the add-on in one workspace.
 #[derive(Clone)]
 pub struct ClockifyClient {
@@ -242,6 +268,51 @@ impl ClockifyClient {
         }
     }
 
+    /// Like [`ClockifyClient::execute`] (budget, retries of idempotent requests on 429, 5xx,
+    /// timeouts and connection errors, the size cap), but a non-2xx answer is returned as it
+    /// came instead of as an error, body included. Errors are only transport failures and
+    /// an answer over the size cap.
+    pub async fn execute_raw(&self, request: ApiRequest, lane: Lane) -> Result<RawResponse> {
+        let started = Instant::now();
+        let max_attempts = if request.is_idempotent() {
+            self.retry.max_attempts.max(1)
+        } else {
+            1
+        };
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            if let Some(budget) = &self.budget {
+                budget.acquire(lane).await;
+            }
+            let retry_after = match self.send_once_raw(&request).await {
+                Ok(mut response) => {
+                    if response.status == 429 {
+                        if let Some(budget) = &self.budget {
+                            budget.record_rate_limited();
+                        }
+                    }
+                    let retryable = response.status == 429 || (500..600).contains(&response.status);
+                    if !retryable || attempt >= max_attempts {
+                        response.attempts = attempt;
+                        response.elapsed = started.elapsed();
+                        return Ok(response);
+                    }
+                    response.retry_after
+                }
+                Err(error) => {
+                    let retryable = error.clockify_failure().is_some_and(ClockifyFailure::is_retryable);
+                    if !retryable || attempt >= max_attempts {
+                        return Err(error);
+                    }
+                    None
+                }
+            };
+            tracing::debug!(path = %request.path, attempt, "retrying a Clockify call");
+            tokio::time::sleep(self.retry.delay(attempt, retry_after)).await;
+        }
+    }
+
     fn url(&self, request: &ApiRequest) -> Result<String> {
         let base = match request.server {
             ApiServer::Backend => &self.backend_url,
@@ -255,7 +326,37 @@ impl ClockifyClient {
     /// One attempt. On failure also returns the `Retry-After` Clockify asked for.
     async fn send_once(&self, request: &ApiRequest) -> Result<ApiResponse, (Error, Option<Duration>)> {
         let path = &request.path;
-        let url = self.url(request).map_err(|error| (error, None))?;
+        let raw = self.send_once_raw(request).await.map_err(|error| (error, None))?;
+        if !raw.is_success() {
+            return Err((status_error(raw.status, path, &raw.body), raw.retry_after));
+        }
+        let body = if raw.body.iter().all(u8::is_ascii_whitespace) {
+            Value::Null
+        } else {
+            serde_json::from_slice(&raw.body).map_err(|_| {
+                (
+                    Error::clockify(
+                        ClockifyFailure::BadJson,
+                        format!("Clockify's answer to {path} is not valid JSON"),
+                    ),
+                    None,
+                )
+            })?
+        };
+        Ok(ApiResponse {
+            status: raw.status,
+            last_page: raw.last_page,
+            headers: raw.headers,
+            body,
+            attempts: 1,
+            elapsed: Duration::ZERO,
+        })
+    }
+
+    /// One attempt, any status: fails only when no complete answer within the cap came.
+    async fn send_once_raw(&self, request: &ApiRequest) -> Result<RawResponse> {
+        let path = &request.path;
+        let url = self.url(request)?;
         let mut builder = self
             .http
             .request(request.method.clone(), &url)
@@ -266,10 +367,7 @@ impl ClockifyClient {
         if let Some(body) = &request.body {
             builder = builder.json(body);
         }
-        let mut response = builder
-            .send()
-            .await
-            .map_err(|error| (transport_error(&error, path), None))?;
+        let mut response = builder.send().await.map_err(|error| transport_error(&error, path))?;
         let status = response.status().as_u16();
         let headers = header_list(response.headers());
         let retry_after = response
@@ -281,44 +379,25 @@ impl ClockifyClient {
             .content_length()
             .is_some_and(|length| length as usize > self.max_response_bytes)
         {
-            return Err((too_large(path), None));
+            return Err(too_large(path));
         }
         let mut bytes = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|error| (transport_error(&error, path), None))?
-        {
+        while let Some(chunk) = response.chunk().await.map_err(|error| transport_error(&error, path))? {
             if bytes.len() + chunk.len() > self.max_response_bytes {
-                return Err((too_large(path), None));
+                return Err(too_large(path));
             }
             bytes.extend_from_slice(&chunk);
         }
-        if !(200..300).contains(&status) {
-            return Err((status_error(status, path, &bytes), retry_after));
-        }
-        let body = if bytes.iter().all(u8::is_ascii_whitespace) {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes).map_err(|_| {
-                (
-                    Error::clockify(
-                        ClockifyFailure::BadJson,
-                        format!("Clockify's answer to {path} is not valid JSON"),
-                    ),
-                    None,
-                )
-            })?
-        };
         let last_page = headers
             .iter()
             .find(|(name, _)| name == "last-page")
             .map(|(_, value)| value.eq_ignore_ascii_case("true"));
-        Ok(ApiResponse {
+        Ok(RawResponse {
             status,
             last_page,
             headers,
-            body,
+            body: bytes,
+            retry_after,
             attempts: 1,
             elapsed: Duration::ZERO,
         })

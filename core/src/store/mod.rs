@@ -5,10 +5,17 @@
 
 pub mod bootstrap;
 mod bootstrap_sql;
+pub mod events;
+mod events_sql;
+pub mod explorer;
+mod explorer_sql;
 mod sql;
 
 use async_trait::async_trait;
 pub use bootstrap::BootstrapStore;
+pub use events::EventStore;
+pub use events_sql::{api_webhook_type, new_id};
+pub use explorer::ExplorerStore;
 use serde::{Deserialize, Serialize};
 pub use sql::SqlStore;
 
@@ -69,7 +76,7 @@ pub struct WorkspaceDetails {
 }
 
 #[async_trait]
-pub trait Store: BootstrapStore + Send + Sync + std::fmt::Debug {
+pub trait Store: BootstrapStore + EventStore + ExplorerStore + Send + Sync + std::fmt::Debug {
     fn backend(&self) -> Backend;
 
     /// Succeeds when the database answers.

@@ -16,9 +16,15 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrati
 
 /// Tables holding rows of one installation, deleted together on DELETED.
 const INSTALLATION_TABLES: &[&str] = &[
+    "webhook_events",
+    "flow_jobs",
+    "webhook_rejections",
+    "api_webhooks",
+    "webhook_sources",
     "entities",
     "bootstrap_cursors",
     "bootstrap_jobs",
+    "explorer_history",
     "webhook_tokens",
     "installations",
 ];
@@ -63,6 +69,9 @@ impl SqlStore {
             .connect_with(options)
             .await
             .map_err(|error| Error::Unavailable(format!("cannot open the database: {error}")))?;
+        if backend == Backend::Sqlite {
+            enable_incremental_vacuum(&pool).await?;
+        }
         match backend {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
@@ -74,6 +83,17 @@ impl SqlStore {
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
+}
+
+/// Lets retention give space back to the file system (`PRAGMA incremental_vacuum`). The mode
+/// takes effect on a new file at once, on an older one after one VACUUM.
+async fn enable_incremental_vacuum(pool: &AnyPool) -> Result<()> {
+    let mode: i64 = sqlx::query_scalar("PRAGMA auto_vacuum").fetch_one(pool).await?;
+    if mode != 2 {
+        sqlx::query("PRAGMA auto_vacuum = INCREMENTAL").execute(pool).await?;
+        sqlx::query("VACUUM").execute(pool).await?;
+    }
+    Ok(())
 }
 
 fn backend_of(url: &str) -> Result<Backend> {
