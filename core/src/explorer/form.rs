@@ -83,16 +83,21 @@ pub fn encode_query_component(value: &str) -> String {
     encoded
 }
 
-/// The values the form starts with: `workspaceId` (and a path `userId`) from the session.
+/// The values the form starts with: `workspaceId` (and a path `userId`) from the session, and
+/// the default of every required parameter that has one (`include-roles=false`).
 pub fn prefill(operation: &Operation, workspace_id: &str, user_id: &str) -> FormValues {
     let mut values = FormValues::new();
     for parameter in &operation.parameters {
-        match (parameter.name.as_str(), parameter.location) {
-            ("workspaceId", _) => {
+        match (parameter.name.as_str(), parameter.location, &parameter.default) {
+            ("workspaceId", _, _) => {
                 values.insert(parameter.name.clone(), workspace_id.to_string());
             }
-            ("userId", ParamLocation::Path) => {
+            ("userId", ParamLocation::Path, _) => {
                 values.insert(parameter.name.clone(), user_id.to_string());
+            }
+            (_, _, Some(default)) if parameter.required => {
+                let text = default.as_str().map_or_else(|| default.to_string(), str::to_string);
+                values.insert(parameter.name.clone(), text);
             }
             _ => {}
         }
@@ -640,6 +645,9 @@ mod tests {
             prefill(with_user, "w1", "u1").get("userId").map(String::as_str),
             Some("u1")
         );
+        let users = prefill(operation("getUsersOfWorkspace"), "w1", "u1");
+        assert_eq!(users.get("include-roles").map(String::as_str), Some("false"));
+        assert!(!users.contains_key("page-size"), "optional defaults stay placeholders");
     }
 
     #[test]

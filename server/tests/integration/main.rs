@@ -3,6 +3,7 @@
 mod support;
 
 mod bootstrap;
+mod explorer;
 mod health;
 mod lifecycle;
 mod manifests;
