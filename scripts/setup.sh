@@ -40,6 +40,14 @@ npm_install() {
 npm_install .
 npm_install end2end
 
+# wrk drives the ingestion benchmark (cargo bench -p server --bench ingest).
+if ! command -v wrk >/dev/null 2>&1; then
+  say "installing Debian's wrk"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get install -y -qq wrk || say "wrk could not be installed; only the ingestion benchmark needs it"
+fi
+
 if ! command -v chromium >/dev/null 2>&1; then
   say "installing Debian's chromium"
   SUDO=""

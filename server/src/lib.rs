@@ -1,6 +1,8 @@
 //! The add-on server: both add-ons (profiles of one engine) under their own path prefixes,
 //! in one process. `run` does the work; `main.rs` only reads configuration and logs.
 #![forbid(unsafe_code)]
+// Leptos views are deeply nested types; computing their layout needs a deeper limit.
+#![recursion_limit = "256"]
 
 pub mod config;
 mod metrics;

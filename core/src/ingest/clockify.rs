@@ -41,15 +41,13 @@ pub fn rejection_reason(error: &Error) -> &'static str {
     }
 }
 
-/// Verifies a delivery's headers for `profile`.
-pub async fn verify(
+/// Verifies the signature token of a delivery for `profile`; returns the installation.
+pub async fn verify_signature(
     store: &dyn Store,
     verifier: &TokenVerifier,
-    overrides: &SettingOverrides,
     profile: &'static Profile,
     signature: Option<&str>,
-    event_type: Option<&str>,
-) -> Result<VerifiedDelivery> {
+) -> Result<Installation> {
     let signature = signature
         .map(str::trim)
         .filter(|token| !token.is_empty())
@@ -83,6 +81,17 @@ pub async fn verify(
             "the signature token is not one Clockify issued for this installation's webhooks",
         ));
     }
+    Ok(installation)
+}
+
+/// Checks that `event_type` is one the profile takes in and the installation's settings let
+/// through.
+pub fn check_event(
+    profile: &'static Profile,
+    installation: Installation,
+    overrides: &SettingOverrides,
+    event_type: Option<&str>,
+) -> Result<VerifiedDelivery> {
     let event_type = event_type
         .map(str::trim)
         .filter(|name| !name.is_empty())

@@ -88,17 +88,15 @@ async fn clockify_delivery(
     let started = Instant::now();
     let profile = profile_for(&addon)?;
     let header_list = header_pairs(&headers);
-    let verified = clockify::verify(
+    let installation = clockify::verify_signature(
         state.store.as_ref(),
         &state.verifier,
-        &state.config.setting_overrides,
         profile,
         ingest::headers::header(&header_list, clockify::SIGNATURE_HEADER),
-        ingest::headers::header(&header_list, clockify::EVENT_TYPE_HEADER),
     )
     .await
     .inspect_err(|error| count_rejection(profile.key, CLOCKIFY_SOURCE, clockify::rejection_reason(error)))?;
-    let workspace_id = verified.installation.workspace_id.clone();
+    let workspace_id = installation.workspace_id.clone();
     let reject = |error: Error| {
         let state = state.clone();
         let workspace_id = workspace_id.clone();
@@ -111,6 +109,15 @@ async fn clockify_delivery(
                 .await;
             error
         }
+    };
+    let verified = match clockify::check_event(
+        profile,
+        installation,
+        &state.config.setting_overrides,
+        ingest::headers::header(&header_list, clockify::EVENT_TYPE_HEADER),
+    ) {
+        Ok(verified) => verified,
+        Err(error) => return Err(reject(error).await),
     };
     let bytes = match read_body(body).await {
         Ok(bytes) => bytes,

@@ -65,7 +65,7 @@ impl TestSim {
         self.key.to_string_lossy().to_string()
     }
 
-    async fn get(&self, path: &str) -> Value {
+    pub async fn get(&self, path: &str) -> Value {
         self.http
             .get(format!("{}{path}", self.url))
             .send()
@@ -494,3 +494,33 @@ async fn a_workspace_downgraded_to_free_is_paced_to_its_hourly_budget() {
     assert!(stats["requests"].as_i64().unwrap() - before <= 2, "{stats}");
     app.stop().await;
 }
+
+/// The bootstrap's share of the rate budget follows the workspace's setting at once: the
+/// Overview shows the share in force.
+async fn the_bootstrap_share_follows_settings_live(app: &TestApp) {
+    use crate::support::{ADDON_ID, OWNER, WORKSPACE};
+
+    app.install("api-studio").await;
+    let overview = || async {
+        let token = app.user_token("api-studio", "OWNER", "DEFAULT");
+        app.http
+            .get(app.url(&format!("/api-studio/ui?auth_token={token}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    };
+    assert!(overview().await.contains("25 of 50 per second"), "the default share");
+    let settings = json!({
+        "addonId": ADDON_ID, "workspaceId": WORKSPACE, "asUser": OWNER,
+        "settings": [{ "id": "bootstrap_max_rps", "name": "Bootstrap requests per second", "value": 10 }]
+    });
+    let response = app
+        .lifecycle("api-studio", "settings-updated", Some(&app.lifecycle_token("api-studio")), &settings.to_string())
+        .await;
+    assert_eq!(response.status(), 200);
+    assert!(overview().await.contains("10 of 50 per second"), "the new share, without a restart");
+}
+crate::on_both_backends!(the_bootstrap_share_follows_settings_live);

@@ -276,3 +276,227 @@ async fn retention_deletes_old_events_in_batches(app: &TestApp) {
     assert_eq!(deleted, 100);
 }
 crate::on_both_backends!(retention_deletes_old_events_in_batches);
+
+/// The simulator's subscriptions of `addon` of `kind` (`manifest` or `api`), as event names.
+async fn sim_subscriptions(sim: &crate::bootstrap::TestSim, addon: &str, kind: &str) -> Vec<String> {
+    let mut events: Vec<String> = sim
+        .get("/sim/webhooks")
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|subscription| subscription["addon"] == addon && subscription["kind"] == kind)
+        .filter_map(|subscription| subscription["event"].as_str().map(String::from))
+        .collect();
+    events.sort();
+    events
+}
+
+async fn fire(sim: &crate::bootstrap::TestSim, event: &str) -> Value {
+    reqwest::Client::new()
+        .post(format!("{}/sim/webhooks/fire", sim.url))
+        .json(&json!({ "event": event }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn installing_universal_webhook_creates_the_31_workspace_webhooks_and_both_kinds_deliver() {
+    use addon_core::profile::UNIVERSAL_WEBHOOK;
+
+    let sim = crate::bootstrap::TestSim::start(sim::WorkspaceSpec::default()).await;
+    let key = sim.key();
+    let app = TestApp::start_with(Db::Sqlite, &[("CLOCKIFY_PUBLIC_KEY_PATH", &key)])
+        .await
+        .expect("sqlite always runs");
+    let addon = "universal-webhook";
+    sim.install(&app.address, addon).await;
+    let workspace_id = sim.workspace().await["id"].as_str().unwrap().to_string();
+    let mut expected: Vec<String> = UNIVERSAL_WEBHOOK
+        .api_created_events()
+        .iter()
+        .map(|event| event.to_string())
+        .collect();
+    expected.sort();
+    assert_eq!(expected.len(), 31);
+    let mut created = Vec::new();
+    for _ in 0..100 {
+        created = sim_subscriptions(&sim, addon, "api").await;
+        if created.len() >= 31 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(created, expected, "exactly the events the manifest cannot hold");
+    assert_eq!(sim_subscriptions(&sim, addon, "manifest").await.len(), 20);
+    assert_eq!(app.store.api_webhooks(addon, &workspace_id).await.unwrap().len(), 31);
+
+    // A manifest event and an API-created one both arrive, verified and stored.
+    for event in ["NEW_TIME_ENTRY", "NEW_INVOICE"] {
+        let fired = fire(&sim, event).await;
+        let statuses: Vec<i64> = fired["deliveries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|delivery| delivery["addon"] == addon)
+            .filter_map(|delivery| delivery["status"].as_i64())
+            .collect();
+        assert_eq!(statuses, [200], "{fired}");
+    }
+    let events = app
+        .store
+        .events(addon, &workspace_id, &EventFilter::default(), 0, 10)
+        .await
+        .unwrap();
+    let mut types: Vec<&str> = events.items.iter().map(|event| event.event_type.as_str()).collect();
+    types.sort();
+    assert_eq!(types, ["NEW_INVOICE", "NEW_TIME_ENTRY"]);
+
+    // Disabling and enabling reconciles again without creating duplicates.
+    sim.set_status(addon, "INACTIVE").await;
+    sim.set_status(addon, "ACTIVE").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(sim_subscriptions(&sim, addon, "api").await.len(), 31);
+    assert_eq!(app.store.api_webhooks(addon, &workspace_id).await.unwrap().len(), 31);
+
+    // Uninstalling removes them.
+    sim.uninstall(addon).await;
+    assert!(sim_subscriptions(&sim, addon, "api").await.is_empty());
+    assert_eq!(app.store.count_installation_rows(addon, &workspace_id).await.unwrap(), 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn every_acknowledged_event_survives_a_kill_under_load() {
+    use std::{
+        process::Stdio,
+        sync::{Arc, Mutex},
+    };
+
+    use addon_core::store::{EventStore, SqlStore};
+
+    let data_dir = std::env::temp_dir().join(format!("addons-kill-ingest-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&data_dir).unwrap();
+    let signer = crate::support::signer();
+    let key_path = data_dir.join("key.pem");
+    std::fs::write(&key_path, signer.public_key_pem()).unwrap();
+    let database_url = format!("sqlite://{}/addons.db", data_dir.display());
+    let secret = addon_core::crypto::SecretKey::generate().to_base64();
+    let start = |port: u16| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+            .env("PUBLIC_BASE_URL", format!("http://127.0.0.1:{port}"))
+            .env("DATABASE_URL", &database_url)
+            .env("DATA_DIR", &data_dir)
+            .env("CLOCKIFY_PUBLIC_KEY_PATH", &key_path)
+            .env("SECRET_KEY", &secret)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the server binary")
+    };
+    let free_port = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let wait_up = |port: u16| {
+        let http = http.clone();
+        async move {
+            for _ in 0..200 {
+                if http
+                    .get(format!("http://127.0.0.1:{port}/readyz"))
+                    .send()
+                    .await
+                    .is_ok_and(|response| response.status().is_success())
+                {
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            panic!("the server did not come up");
+        }
+    };
+    let port = free_port();
+    let mut server = start(port);
+    wait_up(port).await;
+    let addon = "api-studio";
+    let webhook = signer.sign(&sim::tokens::webhook_claims(addon, WORKSPACE, ADDON_ID));
+    let installation = signer.sign(&sim::tokens::installation_claims(
+        addon,
+        WORKSPACE,
+        ADDON_ID,
+        "http://127.0.0.1:9",
+        "u1",
+    ));
+    let body = json!({
+        "addonId": ADDON_ID, "authToken": installation, "workspaceId": WORKSPACE, "asUser": "u1",
+        "apiUrl": "http://127.0.0.1:9/api",
+        "webhooks": [{ "path": format!("http://127.0.0.1:{port}/{addon}/webhooks/clockify"), "webhookType": "ADDON", "authToken": webhook }]
+    });
+    let installed = http
+        .post(format!("http://127.0.0.1:{port}/{addon}/lifecycle/installed"))
+        .header("X-Addon-Lifecycle-Token", signer.sign(&sim::tokens::lifecycle_claims(addon, WORKSPACE, ADDON_ID)))
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(installed.status(), 200);
+
+    // 32 senders, each with unique bodies, until the server dies.
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let mut senders = Vec::new();
+    for sender in 0..32 {
+        let (http, webhook, acknowledged) = (http.clone(), webhook.clone(), acknowledged.clone());
+        senders.push(tokio::spawn(async move {
+            for sequence in 0.. {
+                let body = json!({ "id": format!("{sender}-{sequence}"), "description": "load", "workspaceId": WORKSPACE });
+                let Ok(response) = http
+                    .post(format!("http://127.0.0.1:{port}/{addon}/webhooks/clockify"))
+                    .header("clockify-signature", &webhook)
+                    .header("clockify-webhook-event-type", "NEW_TIME_ENTRY")
+                    .header("content-type", "application/json")
+                    .body(body.to_string())
+                    .send()
+                    .await
+                else {
+                    return;
+                };
+                if response.status().is_success() {
+                    if let Ok(answer) = response.json::<Value>().await {
+                        if let Some(id) = answer["id"].as_str() {
+                            acknowledged.lock().unwrap().push(id.to_string());
+                        }
+                    }
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    server.kill().unwrap();
+    server.wait().unwrap();
+    for sender in senders {
+        let _ = sender.await;
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(acknowledged.len() > 20, "only {} deliveries were acknowledged", acknowledged.len());
+
+    let port = free_port();
+    let mut restarted = start(port);
+    wait_up(port).await;
+    let store = SqlStore::connect(&database_url).await.unwrap();
+    for id in &acknowledged {
+        assert!(
+            store.event(addon, WORKSPACE, id).await.unwrap().is_some(),
+            "event {id} was acknowledged but is not stored"
+        );
+    }
+    restarted.kill().unwrap();
+    restarted.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&data_dir);
+}
