@@ -25,6 +25,8 @@ pub struct UiBackend {
     /// Background data pulls and the rate budgets every Clockify call draws from.
     pub bootstrap: BootstrapJobs,
     pub clockify_api_base_url: Option<String>,
+    /// The URL Clockify and other senders reach this server at (custom sources' ingest URLs).
+    pub public_base_url: String,
     /// Environment overrides of setting defaults: (add-on key, setting id) -> value.
     pub setting_overrides: Arc<addon_core::settings::SettingOverrides>,
 }

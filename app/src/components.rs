@@ -126,12 +126,93 @@ pub fn ProgressBar(
     }
 }
 
+/// A read-only text box with a Copy button. Clicking it selects the text and copies it
+/// (`document.execCommand("copy")`, which works in Clockify's cross-origin iframe where the
+/// Clipboard API may be blocked); when copying is refused the text stays selected for Ctrl+C.
+#[component]
+pub fn CopyField(
+    #[prop(into)] value: String,
+    #[prop(into)] label: String,
+    #[prop(into, optional)] test_id: String,
+    /// A multi-line box (e.g. a command) instead of one line.
+    #[prop(optional)]
+    multiline: bool,
+) -> impl IntoView {
+    let copied = RwSignal::new(None::<bool>);
+    let line = NodeRef::<leptos::html::Input>::new();
+    let block = NodeRef::<leptos::html::Textarea>::new();
+    let copy = move |_| {
+        if let Some(input) = line.get() {
+            input.select();
+        }
+        if let Some(area) = block.get() {
+            area.select();
+        }
+        copied.set(Some(copy_selection()));
+    };
+    let status = move || match copied.get() {
+        Some(true) => "Copied",
+        Some(false) => "Selected: press Ctrl+C to copy",
+        None => "",
+    };
+    let class =
+        "min-w-0 flex-1 rounded border border-slate-300 bg-slate-50 px-2 py-1 font-mono text-xs text-slate-900 \
+                 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100";
+    let button_id = if test_id.is_empty() {
+        String::new()
+    } else {
+        format!("{test_id}-copy")
+    };
+    let field = if multiline {
+        let rows = value.lines().count().clamp(2, 12);
+        view! {
+            <textarea readonly node_ref=block rows=rows aria-label=label.clone() data-testid=test_id.clone()
+                      spellcheck="false" class=format!("{class} whitespace-pre")>{value}</textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input type="text" readonly node_ref=line value=value aria-label=label.clone() data-testid=test_id.clone()
+                   spellcheck="false" class=class/>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="flex items-start gap-2">
+            {field}
+            <button type="button" data-testid=button_id on:click=copy aria-label=format!("Copy {label}")
+                    class="shrink-0 rounded border border-slate-300 px-2 py-1 text-xs font-semibold text-slate-700 hover:bg-slate-100 dark:border-slate-600 dark:text-slate-200 dark:hover:bg-slate-700">
+                "Copy"
+            </button>
+            <span role="status" class="shrink-0 self-center text-xs text-emerald-700 dark:text-emerald-300">{status}</span>
+        </div>
+    }
+}
+
+/// Copies the page's current selection; false when the browser refused.
+#[cfg(feature = "hydrate")]
+fn copy_selection() -> bool {
+    use leptos::wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(wasm_bindgen = leptos::wasm_bindgen)]
+    extern "C" {
+        #[wasm_bindgen(js_namespace = document, js_name = execCommand, catch)]
+        fn exec_command(command: &str) -> Result<bool, JsValue>;
+    }
+    exec_command("copy").unwrap_or(false)
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn copy_selection() -> bool {
+    false
+}
+
 /// Thousands separators: 12345 → "12,345".
 pub fn thousands(value: i64) -> String {
     let digits = value.unsigned_abs().to_string();
     let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
     for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(digit);

@@ -21,6 +21,7 @@ for (const addon of ADDONS) {
 
     // Client-side navigation through every section, as an admin would click it.
     await frame.locator('[data-nav="Webhooks"]').click();
+    await frame.locator('[data-tab="Subscriptions"]').click();
     await expect(frame.getByTestId("subscription-summary")).toContainText(addon.events);
     await screenshot(page, `${addon.key}-webhooks`);
     await frame.locator('[data-nav="Settings"]').click();
@@ -29,7 +30,7 @@ for (const addon of ADDONS) {
     await frame.locator('[data-nav="Flows"]').click();
     await expect(frame.getByTestId("not-built")).toContainText("not available");
     await frame.locator('[data-nav="Explorer"]').click();
-    await expect(frame.getByTestId("not-built")).toContainText("not available");
+    await expect(frame.getByTestId("explorer-search")).toBeVisible();
     await frame.locator('[data-nav="Overview"]').click();
     await expect(frame.getByTestId("workspace-name")).toHaveText("Demo Workspace");
     expect(errors).toEqual([]);
