@@ -142,7 +142,7 @@ async fn start_server(dir: &std::path::Path, database_url: &str, signer: &sim::S
         .env("DATA_DIR", dir)
         .env("CLOCKIFY_PUBLIC_KEY_PATH", &key_path)
         .env("LOG_LEVEL", "warn")
-        .stdout(Stdio::null())
+        .stdout(std::fs::File::create(dir.join("server.log")).unwrap())
         .stderr(Stdio::null())
         .spawn()
         .expect("start the server binary");
@@ -247,6 +247,13 @@ async fn main() {
             let _ = server.kill();
             let _ = server.wait();
             print_row(name, body, &run, &bare, Some(rss));
+            if run.errors > 0 {
+                // Say why: the first error the server logged.
+                let log = std::fs::read_to_string(run_dir.join("server.log")).unwrap_or_default();
+                if let Some(line) = log.lines().find(|line| line.contains("ERROR")) {
+                    println!("           first server error: {}", line.chars().take(300).collect::<String>());
+                }
+            }
         }
     }
     let _ = std::fs::remove_dir_all(&dir);

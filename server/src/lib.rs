@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use addon_core::{
     bootstrap::jobs::{BootstrapJobs, BootstrapOptions},
-    ingest::writer::IngestWriter,
+    ingest::{clockify::SignatureCache, writer::IngestWriter},
     clockify::budget::{RateBudgets, CLOCKIFY_REQUESTS_PER_SECOND},
     crypto::{SecretBox, SecretKey},
     session::SessionSigner,
@@ -116,6 +116,7 @@ async fn build_state(config: Config) -> anyhow::Result<AppState> {
         http,
         bootstrap,
         ingest,
+        signatures: Arc::new(SignatureCache::default()),
         metrics: metrics::recorder_handle(),
         leptos_options,
         config: Arc::new(config),

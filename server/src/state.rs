@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use addon_core::{
-    bootstrap::jobs::BootstrapJobs, crypto::SecretBox, ingest::writer::IngestWriter, lifecycle::Lifecycle, session::SessionSigner, store::Store,
+    bootstrap::jobs::BootstrapJobs, crypto::SecretBox, ingest::{clockify::SignatureCache, writer::IngestWriter}, lifecycle::Lifecycle, session::SessionSigner, store::Store,
     token::TokenVerifier,
 };
 use app::backend::UiBackend;
@@ -25,6 +25,8 @@ pub struct AppState {
     pub bootstrap: BootstrapJobs,
     /// Records webhook deliveries, batching them into few transactions.
     pub ingest: IngestWriter,
+    /// Recently verified webhook signature tokens (cleared by every lifecycle event).
+    pub signatures: Arc<SignatureCache>,
     pub metrics: PrometheusHandle,
     pub leptos_options: LeptosOptions,
 }
@@ -85,6 +87,7 @@ impl AppState {
             http: self.http.clone(),
             bootstrap: self.bootstrap.clone(),
             clockify_api_base_url: self.config.clockify_api_base_url.clone(),
+            public_base_url: self.config.public_base_url.clone(),
             setting_overrides: Arc::new(self.config.setting_overrides.clone()),
         }
     }

@@ -4,6 +4,12 @@
 //! workspace webhook we created), and the `clockify-webhook-event-type` is an event the profile
 //! takes in and the workspace's settings let through.
 
+use std::{
+    collections::HashMap,
+    sync::Mutex,
+    time::{Duration, Instant},
+};
+
 use serde_json::Value;
 use subtle::ConstantTimeEq;
 
@@ -41,10 +47,48 @@ pub fn rejection_reason(error: &Error) -> &'static str {
     }
 }
 
+/// Signature tokens verified in the last few seconds, with their installation. Clockify sends
+/// the same token with every delivery of a webhook, so under load each token is checked (RS256,
+/// two reads) once per [`SignatureCache::TTL`] instead of once per delivery. Lifecycle events
+/// clear it, so an uninstall or a disable takes effect at once.
+#[derive(Debug, Default)]
+pub struct SignatureCache {
+    entries: Mutex<HashMap<String, (Installation, Instant)>>,
+}
+
+impl SignatureCache {
+    /// How long a verified token is trusted without checking again.
+    pub const TTL: Duration = Duration::from_secs(5);
+    /// Entries kept at most (the cache is emptied when full).
+    const CAPACITY: usize = 10_000;
+
+    fn get(&self, digest: &str) -> Option<Installation> {
+        let entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        entries
+            .get(digest)
+            .filter(|(_, at)| at.elapsed() < Self::TTL)
+            .map(|(installation, _)| installation.clone())
+    }
+
+    fn put(&self, digest: String, installation: Installation) {
+        let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if entries.len() >= Self::CAPACITY {
+            entries.clear();
+        }
+        entries.insert(digest, (installation, Instant::now()));
+    }
+
+    /// Forgets everything (after any lifecycle event).
+    pub fn clear(&self) {
+        self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
+    }
+}
+
 /// Verifies the signature token of a delivery for `profile`; returns the installation.
 pub async fn verify_signature(
     store: &dyn Store,
     verifier: &TokenVerifier,
+    cache: &SignatureCache,
     profile: &'static Profile,
     signature: Option<&str>,
 ) -> Result<Installation> {
@@ -52,6 +96,21 @@ pub async fn verify_signature(
         .map(str::trim)
         .filter(|token| !token.is_empty())
         .ok_or_else(|| Error::unauthorized("missing_signature", "the clockify-signature header is missing"))?;
+    let cache_key = format!("{}:{}", profile.key, token_digest(signature));
+    if let Some(installation) = cache.get(&cache_key) {
+        return Ok(installation);
+    }
+    let installation = verify_uncached(store, verifier, profile, signature).await?;
+    cache.put(cache_key, installation.clone());
+    Ok(installation)
+}
+
+async fn verify_uncached(
+    store: &dyn Store,
+    verifier: &TokenVerifier,
+    profile: &'static Profile,
+    signature: &str,
+) -> Result<Installation> {
     let claims = verifier.verify(signature, profile.key)?;
     let workspace_id = claims.workspace_id.clone();
     let installation = store

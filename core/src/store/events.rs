@@ -35,6 +35,8 @@ pub struct NewEvent {
     pub headers: String,
     pub query: String,
     pub body: String,
+    /// Whether an accepted event gets a flow job (false while the workspace has flows off).
+    pub queue_flow: bool,
 }
 
 /// What became of a recorded delivery.

@@ -1,5 +1,7 @@
 //! [`EventStore`] for [`SqlStore`]: portable SQL for SQLite and Postgres.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use sqlx::{any::AnyRow, Row};
 
@@ -9,6 +11,22 @@ use super::{
     SqlStore, WebhookToken,
 };
 use crate::Result;
+
+/// Dedupe keys per lookup query.
+const DEDUPE_CHUNK: usize = 200;
+/// Rows per multi-row INSERT (11 binds each; SQLite allows 32766 binds).
+const INSERT_CHUNK: usize = 100;
+
+/// `($1, $2, ...), ($12, ...)` for `rows` rows of `columns` binds.
+fn placeholders(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let binds: Vec<String> = (1..=columns).map(|column| format!("${}", row * columns + column)).collect();
+            format!("({})", binds.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 fn event_from_row(row: &AnyRow) -> Result<StoredEvent> {
     Ok(StoredEvent {
@@ -63,51 +81,124 @@ const FILTER: &str = "addon_key = $1 AND workspace_id = $2 \
 #[async_trait]
 impl EventStore for SqlStore {
     async fn record_events(&self, events: &[NewEvent]) -> Result<Vec<RecordedEvent>> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
+        // Earlier accepted events with the batch's dedupe keys, per installation and source:
+        // one query per group instead of one per event.
+        let mut earlier: HashMap<(&str, &str, &str, &str), (String, i64)> = HashMap::new();
+        let mut groups: HashMap<(&str, &str, &str), Vec<&NewEvent>> = HashMap::new();
+        for event in events {
+            groups
+                .entry((&event.addon_key, &event.workspace_id, &event.source))
+                .or_default()
+                .push(event);
+        }
+        for ((addon_key, workspace_id, source), members) in &groups {
+            let since = members.iter().map(|event| event.dedupe_since).min().unwrap_or(0);
+            for chunk in members.chunks(DEDUPE_CHUNK) {
+                let keys: Vec<String> = (0..chunk.len()).map(|index| format!("${}", index + 6)).collect();
+                let sql = format!(
+                    "SELECT id, dedupe_key, received_at FROM webhook_events WHERE addon_key = $1 AND workspace_id = $2 \
+                     AND source = $3 AND status = $4 AND received_at >= $5 AND dedupe_key IN ({})",
+                    keys.join(", ")
+                );
+                let mut query = sqlx::query(&sql)
+                    .bind(*addon_key)
+                    .bind(*workspace_id)
+                    .bind(*source)
+                    .bind(event_status::ACCEPTED)
+                    .bind(since);
+                for event in chunk {
+                    query = query.bind(&event.dedupe_key);
+                }
+                for row in query.fetch_all(&mut *tx).await? {
+                    let key: String = row.try_get("dedupe_key")?;
+                    let Some(event) = chunk.iter().find(|event| event.dedupe_key == key) else {
+                        continue;
+                    };
+                    let received_at: i64 = row.try_get("received_at")?;
+                    let id: String = row.try_get("id")?;
+                    let slot = (*addon_key, *workspace_id, *source, event.dedupe_key.as_str());
+                    let older = earlier.get(&slot).is_none_or(|(_, at)| received_at < *at);
+                    if older {
+                        earlier.insert(slot, (id, received_at));
+                    }
+                }
+            }
+        }
+        // Decide in order, so a later event of the batch duplicates an earlier one.
         let mut recorded = Vec::with_capacity(events.len());
         for event in events {
-            let earlier: Option<String> = sqlx::query_scalar(
-                "SELECT id FROM webhook_events WHERE addon_key = $1 AND workspace_id = $2 AND source = $3 \
-                 AND dedupe_key = $4 AND status = $5 AND received_at >= $6 ORDER BY received_at LIMIT 1",
-            )
-            .bind(&event.addon_key)
-            .bind(&event.workspace_id)
-            .bind(&event.source)
-            .bind(&event.dedupe_key)
-            .bind(event_status::ACCEPTED)
-            .bind(event.dedupe_since)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let status = if earlier.is_some() {
+            let slot = (
+                event.addon_key.as_str(),
+                event.workspace_id.as_str(),
+                event.source.as_str(),
+                event.dedupe_key.as_str(),
+            );
+            let duplicate_of = earlier
+                .get(&slot)
+                .filter(|(_, at)| *at >= event.dedupe_since)
+                .map(|(id, _)| id.clone());
+            let status = if duplicate_of.is_some() {
                 event_status::DUPLICATE
             } else {
+                earlier.insert(slot, (event.id.clone(), event.received_at));
                 event_status::ACCEPTED
             };
-            sqlx::query(
-                "INSERT INTO webhook_events (id, addon_key, workspace_id, source, event_type, dedupe_key, status, \
-                 received_at, headers, query, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            )
-            .bind(&event.id)
-            .bind(&event.addon_key)
-            .bind(&event.workspace_id)
-            .bind(&event.source)
-            .bind(&event.event_type)
-            .bind(&event.dedupe_key)
-            .bind(status)
-            .bind(event.received_at)
-            .bind(&event.headers)
-            .bind(&event.query)
-            .bind(&event.body)
-            .execute(&mut *tx)
-            .await?;
-            if earlier.is_none() {
-                insert_flow_job(&mut tx, &event.addon_key, &event.workspace_id, &event.id, event.received_at).await?;
-            }
             recorded.push(RecordedEvent {
                 id: event.id.clone(),
                 status: status.to_string(),
-                duplicate_of: earlier,
+                duplicate_of,
             });
+        }
+        // Multi-row inserts: the events, then a flow job for each accepted one.
+        for (chunk, outcomes) in events.chunks(INSERT_CHUNK).zip(recorded.chunks(INSERT_CHUNK)) {
+            let sql = format!(
+                "INSERT INTO webhook_events (id, addon_key, workspace_id, source, event_type, dedupe_key, status, \
+                 received_at, headers, query, body) VALUES {}",
+                placeholders(chunk.len(), 11)
+            );
+            let mut query = sqlx::query(&sql);
+            for (event, outcome) in chunk.iter().zip(outcomes) {
+                query = query
+                    .bind(&event.id)
+                    .bind(&event.addon_key)
+                    .bind(&event.workspace_id)
+                    .bind(&event.source)
+                    .bind(&event.event_type)
+                    .bind(&event.dedupe_key)
+                    .bind(&outcome.status)
+                    .bind(event.received_at)
+                    .bind(&event.headers)
+                    .bind(&event.query)
+                    .bind(&event.body);
+            }
+            query.execute(&mut *tx).await?;
+        }
+        let jobs: Vec<&NewEvent> = events
+            .iter()
+            .zip(&recorded)
+            .filter(|(event, outcome)| event.queue_flow && outcome.duplicate_of.is_none())
+            .map(|(event, _)| event)
+            .collect();
+        for chunk in jobs.chunks(INSERT_CHUNK) {
+            let sql = format!(
+                "INSERT INTO flow_jobs (id, addon_key, workspace_id, event_id, state, attempts, run_after, created_at) \
+                 VALUES {}",
+                placeholders(chunk.len(), 8)
+            );
+            let mut query = sqlx::query(&sql);
+            for event in chunk {
+                query = query
+                    .bind(new_id())
+                    .bind(&event.addon_key)
+                    .bind(&event.workspace_id)
+                    .bind(&event.id)
+                    .bind("queued")
+                    .bind(0i64)
+                    .bind(event.received_at)
+                    .bind(event.received_at);
+            }
+            query.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(recorded)
@@ -235,7 +326,7 @@ impl EventStore for SqlStore {
     }
 
     async fn enqueue_replays(&self, addon_key: &str, workspace_id: &str, event_ids: &[String], now: i64) -> Result<u64> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut queued = 0;
         for event_id in event_ids {
             let exists: Option<String> = sqlx::query_scalar(

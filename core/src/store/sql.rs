@@ -79,6 +79,16 @@ impl SqlStore {
         Ok(Self { pool, backend })
     }
 
+    /// A transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so a transaction that reads first waits for other writers (busy
+    /// timeout) instead of failing when its snapshot went stale.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     /// The pool, for tests and later stores that share it.
     pub fn pool(&self) -> &AnyPool {
         &self.pool

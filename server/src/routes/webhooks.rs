@@ -91,6 +91,7 @@ async fn clockify_delivery(
     let installation = clockify::verify_signature(
         state.store.as_ref(),
         &state.verifier,
+        &state.signatures,
         profile,
         ingest::headers::header(&header_list, clockify::SIGNATURE_HEADER),
     )
@@ -140,6 +141,7 @@ async fn clockify_delivery(
         query: uri.query().map(redact_query).unwrap_or_default(),
         // Valid JSON is valid UTF-8.
         body: String::from_utf8_lossy(&bytes).into_owned(),
+        queue_flow: verified.settings.flag("flows_enabled"),
     };
     let recorded = state.ingest.submit(event).await?;
     count(profile.key, CLOCKIFY_SOURCE, &verified.event_type, status_label(&recorded), started);
@@ -285,6 +287,7 @@ async fn ingest_from_source(
         headers: redacted_json(&header_list, &secret_headers),
         query: uri.query().map(redact_query).unwrap_or_default(),
         body: String::from_utf8_lossy(&bytes).into_owned(),
+        queue_flow: settings.flag("flows_enabled"),
     };
     Ok((state.ingest.submit(event).await?, event_type))
 }

@@ -101,6 +101,34 @@ async fn clockify_bodies_are_kept_and_duplicates_do_not_rerun(app: &TestApp) {
 }
 crate::on_both_backends!(clockify_bodies_are_kept_and_duplicates_do_not_rerun);
 
+/// Turning flows off in Clockify's settings takes effect on the next delivery: it is logged
+/// but queues no flow job; turning them on again queues again.
+async fn flows_off_queues_no_flow_jobs(app: &TestApp) {
+    let addon = "api-studio";
+    let token = install(app, addon).await;
+    let set_flows = |enabled: bool| {
+        let settings = json!({
+            "addonId": ADDON_ID, "workspaceId": WORKSPACE,
+            "settings": [{ "id": "flows_enabled", "name": "Flows enabled", "value": enabled }]
+        });
+        async move {
+            let response = app
+                .lifecycle(addon, "settings-updated", Some(&app.lifecycle_token(addon)), &settings.to_string())
+                .await;
+            assert_eq!(response.status(), 200);
+        }
+    };
+    set_flows(false).await;
+    let body = |id: &str| json!({ "id": id, "description": "x" }).to_string();
+    assert_eq!(deliver(app, addon, Some(&token), Some("NEW_TAG"), &body("a")).await.status(), 200);
+    assert_eq!(app.store.count_flow_jobs(addon, WORKSPACE).await.unwrap(), 0);
+    set_flows(true).await;
+    assert_eq!(deliver(app, addon, Some(&token), Some("NEW_TAG"), &body("b")).await.status(), 200);
+    assert_eq!(app.store.count_flow_jobs(addon, WORKSPACE).await.unwrap(), 1);
+    assert_eq!(stored(app, addon).await.len(), 2, "both are logged");
+}
+crate::on_both_backends!(flows_off_queues_no_flow_jobs);
+
 async fn bad_deliveries_are_refused_and_store_nothing(app: &TestApp) {
     let token = install(app, "api-studio").await;
     let addon = "api-studio";
@@ -257,6 +285,7 @@ async fn retention_deletes_old_events_in_batches(app: &TestApp) {
             headers: "{}".into(),
             query: String::new(),
             body: "{}".into(),
+            queue_flow: true,
         })
         .collect();
     app.store.record_events(&events).await.unwrap();
