@@ -27,7 +27,11 @@ struct Run {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// The ceiling: an axum handler that reads the body and answers 200.
@@ -70,7 +74,13 @@ end
 /// Runs wrk and reads its summary.
 fn wrk(url: &str, script: &std::path::Path, seconds: u64) -> Run {
     let output = Command::new("wrk")
-        .args(["-t2", &format!("-c{CONNECTIONS}"), &format!("-d{seconds}s"), "--latency", "-s"])
+        .args([
+            "-t2",
+            &format!("-c{CONNECTIONS}"),
+            &format!("-d{seconds}s"),
+            "--latency",
+            "-s",
+        ])
         .arg(script)
         .arg(url)
         .output()
@@ -79,7 +89,11 @@ fn wrk(url: &str, script: &std::path::Path, seconds: u64) -> Run {
     let number_after = |label: &str| -> Option<String> {
         text.lines()
             .find(|line| line.trim_start().starts_with(label))
-            .and_then(|line| line.split_whitespace().nth(label.split_whitespace().count()).map(String::from))
+            .and_then(|line| {
+                line.split_whitespace()
+                    .nth(label.split_whitespace().count())
+                    .map(String::from)
+            })
     };
     let millis = |value: Option<String>| -> f64 {
         let Some(value) = value else { return f64::NAN };
@@ -191,7 +205,10 @@ async fn fresh_postgres() -> Option<String> {
     let admin = std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let mut connection = sqlx::PgConnection::connect(&admin).await.ok()?;
     let name = format!("bench_{}", uuid::Uuid::new_v4().simple());
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut connection).await.ok()?;
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut connection)
+        .await
+        .ok()?;
     let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base);
     Some(format!("{base}/{name}"))
 }
@@ -212,7 +229,10 @@ fn print_row(target: &str, body: usize, run: &Run, bare: &Run, rss: Option<f64>)
 
 #[tokio::main]
 async fn main() {
-    let seconds: u64 = std::env::var("BENCH_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(8);
+    let seconds: u64 = std::env::var("BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(8);
     let dir = std::env::temp_dir().join(format!("bench-ingest-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     let signer = sim::Signer::generate().unwrap();
@@ -242,7 +262,11 @@ async fn main() {
             };
             let (mut server, port, token) = start_server(&run_dir, &url, &signer).await;
             let script = wrk_script(&run_dir, &token, body);
-            let run = wrk(&format!("http://127.0.0.1:{port}/{ADDON}/webhooks/clockify"), &script, seconds);
+            let run = wrk(
+                &format!("http://127.0.0.1:{port}/{ADDON}/webhooks/clockify"),
+                &script,
+                seconds,
+            );
             let rss = peak_rss_mib(server.id());
             let _ = server.kill();
             let _ = server.wait();
@@ -251,7 +275,10 @@ async fn main() {
                 // Say why: the first error the server logged.
                 let log = std::fs::read_to_string(run_dir.join("server.log")).unwrap_or_default();
                 if let Some(line) = log.lines().find(|line| line.contains("ERROR")) {
-                    println!("           first server error: {}", line.chars().take(300).collect::<String>());
+                    println!(
+                        "           first server error: {}",
+                        line.chars().take(300).collect::<String>()
+                    );
                 }
             }
         }

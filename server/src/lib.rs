@@ -15,9 +15,9 @@ use std::sync::Arc;
 
 use addon_core::{
     bootstrap::jobs::{BootstrapJobs, BootstrapOptions},
-    ingest::{clockify::SignatureCache, writer::IngestWriter},
     clockify::budget::{RateBudgets, CLOCKIFY_REQUESTS_PER_SECOND},
     crypto::{SecretBox, SecretKey},
+    ingest::{clockify::SignatureCache, writer::IngestWriter},
     session::SessionSigner,
     store::{SqlStore, Store},
     token::TokenVerifier,

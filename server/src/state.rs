@@ -3,7 +3,12 @@
 use std::sync::Arc;
 
 use addon_core::{
-    bootstrap::jobs::BootstrapJobs, crypto::SecretBox, ingest::{clockify::SignatureCache, writer::IngestWriter}, lifecycle::Lifecycle, session::SessionSigner, store::Store,
+    bootstrap::jobs::BootstrapJobs,
+    crypto::SecretBox,
+    ingest::{clockify::SignatureCache, writer::IngestWriter},
+    lifecycle::Lifecycle,
+    session::SessionSigner,
+    store::Store,
     token::TokenVerifier,
 };
 use app::backend::UiBackend;
@@ -68,12 +73,18 @@ impl AppState {
         .await;
         match outcome {
             Ok(Some(done)) => tracing::info!(
-                addon = addon_key, workspace = workspace_id, created = done.created.len(),
-                removed = done.removed.len(), kept = done.kept, failed = done.failed.len(),
+                addon = addon_key,
+                workspace = workspace_id,
+                created = done.created.len(),
+                removed = done.removed.len(),
+                kept = done.kept,
+                failed = done.failed.len(),
                 "workspace webhooks reconciled"
             ),
             Ok(None) => {}
-            Err(error) => tracing::warn!(addon = addon_key, workspace = workspace_id, %error, "workspace webhooks not reconciled"),
+            Err(error) => {
+                tracing::warn!(addon = addon_key, workspace = workspace_id, %error, "workspace webhooks not reconciled")
+            }
         }
     }
 

@@ -5,6 +5,7 @@ use sqlx::{any::AnyRow, Row};
 
 use super::{
     bootstrap::{unit_state, BootstrapStore, Cursor, EntityPage, EntityRow, Job, NewUnit, ResourceProgress},
+    sql::placeholders,
     SqlStore,
 };
 use crate::Result;
@@ -36,19 +37,6 @@ fn job_from_row(row: &AnyRow) -> Result<Job> {
         updated_at: row.try_get("updated_at")?,
         finished_at: row.try_get("finished_at")?,
     })
-}
-
-/// `($1, $2, ...), ($9, ...)` for `rows` rows of `columns` binds.
-fn placeholders(rows: usize, columns: usize) -> String {
-    (0..rows)
-        .map(|row| {
-            let binds: Vec<String> = (1..=columns)
-                .map(|column| format!("${}", row * columns + column))
-                .collect();
-            format!("({})", binds.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 #[async_trait]

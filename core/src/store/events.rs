@@ -115,8 +115,14 @@ pub trait EventStore: Send + Sync {
     async fn record_events(&self, events: &[NewEvent]) -> Result<Vec<RecordedEvent>>;
 
     /// Counts a rejected delivery.
-    async fn record_rejection(&self, addon_key: &str, workspace_id: &str, source: &str, reason: &str, now: i64)
-        -> Result<()>;
+    async fn record_rejection(
+        &self,
+        addon_key: &str,
+        workspace_id: &str,
+        source: &str,
+        reason: &str,
+        now: i64,
+    ) -> Result<()>;
 
     /// `(source, reason, count)` of rejected deliveries.
     async fn rejection_counts(&self, addon_key: &str, workspace_id: &str) -> Result<Vec<(String, String, i64)>>;
@@ -134,13 +140,19 @@ pub trait EventStore: Send + Sync {
     async fn event(&self, addon_key: &str, workspace_id: &str, id: &str) -> Result<Option<StoredEvent>>;
 
     /// `(minute since the epoch, event type, count)` of events received since `since` (unix ms).
-    async fn events_per_minute(&self, addon_key: &str, workspace_id: &str, since: i64) -> Result<Vec<(i64, String, i64)>>;
+    async fn events_per_minute(
+        &self,
+        addon_key: &str,
+        workspace_id: &str,
+        since: i64,
+    ) -> Result<Vec<(i64, String, i64)>>;
 
     /// `(source, status, count)` over all stored events.
     async fn event_counts(&self, addon_key: &str, workspace_id: &str) -> Result<Vec<(String, String, i64)>>;
 
     /// Queues a flow job for each of these events of the installation; returns how many.
-    async fn enqueue_replays(&self, addon_key: &str, workspace_id: &str, event_ids: &[String], now: i64) -> Result<u64>;
+    async fn enqueue_replays(&self, addon_key: &str, workspace_id: &str, event_ids: &[String], now: i64)
+        -> Result<u64>;
 
     /// Flow jobs of an installation in `state` (tests and the future flow engine).
     async fn count_flow_jobs(&self, addon_key: &str, workspace_id: &str) -> Result<i64>;

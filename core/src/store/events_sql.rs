@@ -6,9 +6,9 @@ use async_trait::async_trait;
 use sqlx::{any::AnyRow, Row};
 
 use super::{
-    Store,
     events::{event_status, EventFilter, EventPage, EventStore, NewEvent, RecordedEvent, SourceRow, StoredEvent},
-    SqlStore, WebhookToken,
+    sql::placeholders,
+    SqlStore, Store, WebhookToken,
 };
 use crate::Result;
 
@@ -16,17 +16,6 @@ use crate::Result;
 const DEDUPE_CHUNK: usize = 200;
 /// Rows per multi-row INSERT (11 binds each; SQLite allows 32766 binds).
 const INSERT_CHUNK: usize = 100;
-
-/// `($1, $2, ...), ($12, ...)` for `rows` rows of `columns` binds.
-fn placeholders(rows: usize, columns: usize) -> String {
-    (0..rows)
-        .map(|row| {
-            let binds: Vec<String> = (1..=columns).map(|column| format!("${}", row * columns + column)).collect();
-            format!("({})", binds.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 fn event_from_row(row: &AnyRow) -> Result<StoredEvent> {
     Ok(StoredEvent {
@@ -295,7 +284,12 @@ impl EventStore for SqlStore {
         row.as_ref().map(event_from_row).transpose()
     }
 
-    async fn events_per_minute(&self, addon_key: &str, workspace_id: &str, since: i64) -> Result<Vec<(i64, String, i64)>> {
+    async fn events_per_minute(
+        &self,
+        addon_key: &str,
+        workspace_id: &str,
+        since: i64,
+    ) -> Result<Vec<(i64, String, i64)>> {
         let rows = sqlx::query(
             "SELECT received_at / 60000 AS minute, event_type, COUNT(*) AS count FROM webhook_events \
              WHERE addon_key = $1 AND workspace_id = $2 AND received_at >= $3 \
@@ -307,7 +301,13 @@ impl EventStore for SqlStore {
         .fetch_all(self.pool())
         .await?;
         rows.iter()
-            .map(|row| Ok((row.try_get("minute")?, row.try_get("event_type")?, row.try_get("count")?)))
+            .map(|row| {
+                Ok((
+                    row.try_get("minute")?,
+                    row.try_get("event_type")?,
+                    row.try_get("count")?,
+                ))
+            })
             .collect()
     }
 
@@ -325,7 +325,13 @@ impl EventStore for SqlStore {
             .collect()
     }
 
-    async fn enqueue_replays(&self, addon_key: &str, workspace_id: &str, event_ids: &[String], now: i64) -> Result<u64> {
+    async fn enqueue_replays(
+        &self,
+        addon_key: &str,
+        workspace_id: &str,
+        event_ids: &[String],
+        now: i64,
+    ) -> Result<u64> {
         let mut tx = self.begin_write().await?;
         let mut queued = 0;
         for event_id in event_ids {
@@ -378,11 +384,18 @@ impl EventStore for SqlStore {
     }
 
     async fn installation_settings(&self) -> Result<Vec<(String, String, String)>> {
-        let rows = sqlx::query("SELECT addon_key, workspace_id, settings FROM installations ORDER BY addon_key, workspace_id")
-            .fetch_all(self.pool())
-            .await?;
+        let rows =
+            sqlx::query("SELECT addon_key, workspace_id, settings FROM installations ORDER BY addon_key, workspace_id")
+                .fetch_all(self.pool())
+                .await?;
         rows.iter()
-            .map(|row| Ok((row.try_get("addon_key")?, row.try_get("workspace_id")?, row.try_get("settings")?)))
+            .map(|row| {
+                Ok((
+                    row.try_get("addon_key")?,
+                    row.try_get("workspace_id")?,
+                    row.try_get("settings")?,
+                ))
+            })
             .collect()
     }
 

@@ -106,6 +106,19 @@ async fn enable_incremental_vacuum(pool: &AnyPool) -> Result<()> {
     Ok(())
 }
 
+/// `($1, $2, ...), ($n+1, ...)` for `rows` rows of `columns` binds (multi-row INSERTs).
+pub(super) fn placeholders(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let binds: Vec<String> = (1..=columns)
+                .map(|column| format!("${}", row * columns + column))
+                .collect();
+            format!("({})", binds.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn backend_of(url: &str) -> Result<Backend> {
     if url.starts_with("sqlite:") {
         Ok(Backend::Sqlite)

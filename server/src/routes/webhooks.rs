@@ -144,7 +144,13 @@ async fn clockify_delivery(
         queue_flow: verified.settings.flag("flows_enabled"),
     };
     let recorded = state.ingest.submit(event).await?;
-    count(profile.key, CLOCKIFY_SOURCE, &verified.event_type, status_label(&recorded), started);
+    count(
+        profile.key,
+        CLOCKIFY_SOURCE,
+        &verified.event_type,
+        status_label(&recorded),
+        started,
+    );
     Ok(answer(recorded))
 }
 
@@ -190,7 +196,13 @@ async fn source_delivery(
     let outcome = ingest_from_source(&state, &source, headers, uri, body).await;
     match outcome {
         Ok((recorded, event_type)) => {
-            count(&source.addon_key, "custom", &event_type, status_label(&recorded), started);
+            count(
+                &source.addon_key,
+                "custom",
+                &event_type,
+                status_label(&recorded),
+                started,
+            );
             Ok(answer(recorded))
         }
         Err(error) => {
@@ -201,7 +213,13 @@ async fn source_delivery(
             count_rejection(&source.addon_key, "custom", reason);
             let _ = state
                 .store
-                .record_rejection(&source.addon_key, &source.workspace_id, &source.id, reason, now_millis())
+                .record_rejection(
+                    &source.addon_key,
+                    &source.workspace_id,
+                    &source.id,
+                    reason,
+                    now_millis(),
+                )
                 .await;
             Err(error)
         }
@@ -230,7 +248,9 @@ async fn ingest_from_source(
         &state.config.setting_overrides,
     );
     if !profile.features.custom_sources || !settings.flag("custom_sources_enabled") {
-        return Err(Error::Gone("custom webhook sources are turned off in this workspace".into()));
+        return Err(Error::Gone(
+            "custom webhook sources are turned off in this workspace".into(),
+        ));
     }
     if !source.enabled {
         return Err(Error::Gone("this webhook source is disabled".into()));

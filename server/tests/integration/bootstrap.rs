@@ -518,9 +518,17 @@ async fn the_bootstrap_share_follows_settings_live(app: &TestApp) {
         "settings": [{ "id": "bootstrap_max_rps", "name": "Bootstrap requests per second", "value": 10 }]
     });
     let response = app
-        .lifecycle("api-studio", "settings-updated", Some(&app.lifecycle_token("api-studio")), &settings.to_string())
+        .lifecycle(
+            "api-studio",
+            "settings-updated",
+            Some(&app.lifecycle_token("api-studio")),
+            &settings.to_string(),
+        )
         .await;
     assert_eq!(response.status(), 200);
-    assert!(overview().await.contains("10 of 50 per second"), "the new share, without a restart");
+    assert!(
+        overview().await.contains("10 of 50 per second"),
+        "the new share, without a restart"
+    );
 }
 crate::on_both_backends!(the_bootstrap_share_follows_settings_live);

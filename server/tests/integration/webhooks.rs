@@ -31,7 +31,13 @@ async fn install(app: &TestApp, addon: &str) -> String {
     token
 }
 
-async fn deliver(app: &TestApp, addon: &str, token: Option<&str>, event: Option<&str>, body: &str) -> reqwest::Response {
+async fn deliver(
+    app: &TestApp,
+    addon: &str,
+    token: Option<&str>,
+    event: Option<&str>,
+    body: &str,
+) -> reqwest::Response {
     let mut request = app
         .http
         .post(app.url(&format!("/{addon}/webhooks/clockify")))
@@ -58,7 +64,10 @@ async fn expect_refusal(response: reqwest::Response, status: u16, code: &str) {
     assert_eq!(response.status(), status);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["code"], code, "{body}");
-    assert!(body["message"].as_str().is_some_and(|message| !message.is_empty()), "{body}");
+    assert!(
+        body["message"].as_str().is_some_and(|message| !message.is_empty()),
+        "{body}"
+    );
 }
 
 async fn clockify_bodies_are_kept_and_duplicates_do_not_rerun(app: &TestApp) {
@@ -74,13 +83,23 @@ async fn clockify_bodies_are_kept_and_duplicates_do_not_rerun(app: &TestApp) {
         assert_eq!(answer["status"], "accepted", "{answer}");
     }
     // The same delivery again: recorded as a duplicate, no second flow job.
-    let again = deliver(app, "universal-webhook", Some(&token), Some("NEW_TIME_ENTRY"), NEW_TIME_ENTRY).await;
+    let again = deliver(
+        app,
+        "universal-webhook",
+        Some(&token),
+        Some("NEW_TIME_ENTRY"),
+        NEW_TIME_ENTRY,
+    )
+    .await;
     let answer: Value = again.json().await.unwrap();
     assert_eq!(answer["status"], "duplicate", "{answer}");
     assert!(answer["duplicateOf"].is_string());
     let events = stored(app, "universal-webhook").await;
     assert_eq!(events.len(), 4);
-    assert_eq!(app.store.count_flow_jobs("universal-webhook", WORKSPACE).await.unwrap(), 3);
+    assert_eq!(
+        app.store.count_flow_jobs("universal-webhook", WORKSPACE).await.unwrap(),
+        3
+    );
     let entry = events
         .iter()
         .find(|event| event.event_type == "NEW_TIME_ENTRY" && event.status == "accepted")
@@ -113,17 +132,32 @@ async fn flows_off_queues_no_flow_jobs(app: &TestApp) {
         });
         async move {
             let response = app
-                .lifecycle(addon, "settings-updated", Some(&app.lifecycle_token(addon)), &settings.to_string())
+                .lifecycle(
+                    addon,
+                    "settings-updated",
+                    Some(&app.lifecycle_token(addon)),
+                    &settings.to_string(),
+                )
                 .await;
             assert_eq!(response.status(), 200);
         }
     };
     set_flows(false).await;
     let body = |id: &str| json!({ "id": id, "description": "x" }).to_string();
-    assert_eq!(deliver(app, addon, Some(&token), Some("NEW_TAG"), &body("a")).await.status(), 200);
+    assert_eq!(
+        deliver(app, addon, Some(&token), Some("NEW_TAG"), &body("a"))
+            .await
+            .status(),
+        200
+    );
     assert_eq!(app.store.count_flow_jobs(addon, WORKSPACE).await.unwrap(), 0);
     set_flows(true).await;
-    assert_eq!(deliver(app, addon, Some(&token), Some("NEW_TAG"), &body("b")).await.status(), 200);
+    assert_eq!(
+        deliver(app, addon, Some(&token), Some("NEW_TAG"), &body("b"))
+            .await
+            .status(),
+        200
+    );
     assert_eq!(app.store.count_flow_jobs(addon, WORKSPACE).await.unwrap(), 1);
     assert_eq!(stored(app, addon).await.len(), 2, "both are logged");
 }
@@ -132,33 +166,85 @@ crate::on_both_backends!(flows_off_queues_no_flow_jobs);
 async fn bad_deliveries_are_refused_and_store_nothing(app: &TestApp) {
     let token = install(app, "api-studio").await;
     let addon = "api-studio";
-    expect_refusal(deliver(app, addon, None, Some("NEW_TIME_ENTRY"), NEW_TIME_ENTRY).await, 401, "missing_signature").await;
+    expect_refusal(
+        deliver(app, addon, None, Some("NEW_TIME_ENTRY"), NEW_TIME_ENTRY).await,
+        401,
+        "missing_signature",
+    )
+    .await;
     let tampered = crate::support::tamper(&token);
-    expect_refusal(deliver(app, addon, Some(&tampered), Some("NEW_TIME_ENTRY"), NEW_TIME_ENTRY).await, 401, "invalid_token").await;
+    expect_refusal(
+        deliver(app, addon, Some(&tampered), Some("NEW_TIME_ENTRY"), NEW_TIME_ENTRY).await,
+        401,
+        "invalid_token",
+    )
+    .await;
     // Validly signed by Clockify, but not a token Clockify gave this installation's webhooks.
     let mut claims = sim::tokens::webhook_claims(addon, WORKSPACE, ADDON_ID);
     claims.iat = Some(claims.iat.unwrap_or(0) - 3600);
     let other = app.signer.sign(&claims);
     assert_ne!(other, token);
-    expect_refusal(deliver(app, addon, Some(&other), Some("NEW_TIME_ENTRY"), NEW_TIME_ENTRY).await, 401, "unknown_signature").await;
+    expect_refusal(
+        deliver(app, addon, Some(&other), Some("NEW_TIME_ENTRY"), NEW_TIME_ENTRY).await,
+        401,
+        "unknown_signature",
+    )
+    .await;
     // API Studio takes in the 12 common events only.
-    expect_refusal(deliver(app, addon, Some(&token), Some("USER_JOINED_WORKSPACE"), "{}").await, 400, "event_not_accepted").await;
-    expect_refusal(deliver(app, addon, Some(&token), None, NEW_TIME_ENTRY).await, 400, "missing_event_type").await;
-    expect_refusal(deliver(app, addon, Some(&token), Some("NEW_TIME_ENTRY"), "{not json").await, 400, "invalid_json").await;
+    expect_refusal(
+        deliver(app, addon, Some(&token), Some("USER_JOINED_WORKSPACE"), "{}").await,
+        400,
+        "event_not_accepted",
+    )
+    .await;
+    expect_refusal(
+        deliver(app, addon, Some(&token), None, NEW_TIME_ENTRY).await,
+        400,
+        "missing_event_type",
+    )
+    .await;
+    expect_refusal(
+        deliver(app, addon, Some(&token), Some("NEW_TIME_ENTRY"), "{not json").await,
+        400,
+        "invalid_json",
+    )
+    .await;
     let huge = format!("{{\"pad\": \"{}\"}}", "x".repeat(1024 * 1024 + 10));
-    expect_refusal(deliver(app, addon, Some(&token), Some("NEW_TIME_ENTRY"), &huge).await, 413, "too_large").await;
+    expect_refusal(
+        deliver(app, addon, Some(&token), Some("NEW_TIME_ENTRY"), &huge).await,
+        413,
+        "too_large",
+    )
+    .await;
     // Another workspace, where the add-on is not installed.
-    let elsewhere = app
-        .signer
-        .sign(&sim::tokens::webhook_claims(addon, "5f0000000000000000000001", ADDON_ID));
-    expect_refusal(deliver(app, addon, Some(&elsewhere), Some("NEW_TIME_ENTRY"), NEW_TIME_ENTRY).await, 410, "not_installed").await;
+    let elsewhere = app.signer.sign(&sim::tokens::webhook_claims(
+        addon,
+        "5f0000000000000000000001",
+        ADDON_ID,
+    ));
+    expect_refusal(
+        deliver(app, addon, Some(&elsewhere), Some("NEW_TIME_ENTRY"), NEW_TIME_ENTRY).await,
+        410,
+        "not_installed",
+    )
+    .await;
     // Disabled: refused with 410 too.
     let status = json!({ "addonId": ADDON_ID, "workspaceId": WORKSPACE, "status": "INACTIVE" });
     let response = app
-        .lifecycle(addon, "status-changed", Some(&app.lifecycle_token(addon)), &status.to_string())
+        .lifecycle(
+            addon,
+            "status-changed",
+            Some(&app.lifecycle_token(addon)),
+            &status.to_string(),
+        )
         .await;
     assert_eq!(response.status(), 200);
-    expect_refusal(deliver(app, addon, Some(&token), Some("NEW_TIME_ENTRY"), NEW_TIME_ENTRY).await, 410, "not_installed").await;
+    expect_refusal(
+        deliver(app, addon, Some(&token), Some("NEW_TIME_ENTRY"), NEW_TIME_ENTRY).await,
+        410,
+        "not_installed",
+    )
+    .await;
     assert!(stored(app, addon).await.is_empty(), "a refused delivery stores no body");
     let rejections = app.store.rejection_counts(addon, WORKSPACE).await.unwrap();
     let total: i64 = rejections.iter().map(|(_, _, count)| count).sum();
@@ -218,15 +304,25 @@ async fn custom_sources_verify_each_scheme(app: &TestApp) {
             encoding: SignatureEncoding::Hex,
             prefix: Some("sha256=".into()),
         },
-        Scheme::BasicAuth { username: "sender".into() },
-        Scheme::ApiKey { header: "x-api-key".into() },
+        Scheme::BasicAuth {
+            username: "sender".into(),
+        },
+        Scheme::ApiKey {
+            header: "x-api-key".into(),
+        },
     ];
     for scheme in &schemes {
         let secret = sources::generate_secret(scheme);
         let url = add_source(app, scheme, &secret, "jsonpath:$.id").await;
         let headers = sources::example_headers(scheme, &secret, body.as_bytes(), now_seconds()).unwrap();
         let accepted = post(app, &url, &headers, body).await;
-        assert_eq!(accepted.status(), 200, "{}: {}", scheme.kind(), accepted.text().await.unwrap());
+        assert_eq!(
+            accepted.status(),
+            200,
+            "{}: {}",
+            scheme.kind(),
+            accepted.text().await.unwrap()
+        );
         // A wrong secret.
         let wrong = sources::generate_secret(scheme);
         let headers = sources::example_headers(scheme, &wrong, body.as_bytes(), now_seconds()).unwrap();
@@ -240,7 +336,12 @@ async fn custom_sources_verify_each_scheme(app: &TestApp) {
         if matches!(scheme, Scheme::StandardWebhooks { .. } | Scheme::Hmac { .. }) {
             let headers = sources::example_headers(scheme, &secret, body.as_bytes(), now_seconds()).unwrap();
             let tampered = body.replace("42", "4200");
-            assert_eq!(post(app, &url, &headers, &tampered).await.status(), 401, "{}", scheme.kind());
+            assert_eq!(
+                post(app, &url, &headers, &tampered).await.status(),
+                401,
+                "{}",
+                scheme.kind()
+            );
         }
     }
     // Standard Webhooks: a stale timestamp is refused.
@@ -289,7 +390,9 @@ async fn retention_deletes_old_events_in_batches(app: &TestApp) {
         })
         .collect();
     app.store.record_events(&events).await.unwrap();
-    let deleted = retention::sweep(app.store.as_ref(), &SettingOverrides::new(), now).await.unwrap();
+    let deleted = retention::sweep(app.store.as_ref(), &SettingOverrides::new(), now)
+        .await
+        .unwrap();
     assert_eq!(deleted, 1100, "older than the default 90 days");
     assert_eq!(stored(app, "universal-webhook").await.len(), 100);
     // A shorter retention set in Clockify takes effect on the next sweep, without a restart.
@@ -298,10 +401,17 @@ async fn retention_deletes_old_events_in_batches(app: &TestApp) {
         "settings": [{ "id": "webhook_log_retention_days", "name": "Retention", "value": 1 }]
     });
     let response = app
-        .lifecycle("universal-webhook", "settings-updated", Some(&app.lifecycle_token("universal-webhook")), &settings.to_string())
+        .lifecycle(
+            "universal-webhook",
+            "settings-updated",
+            Some(&app.lifecycle_token("universal-webhook")),
+            &settings.to_string(),
+        )
         .await;
     assert_eq!(response.status(), 200);
-    let deleted = retention::sweep(app.store.as_ref(), &SettingOverrides::new(), now + 2 * day).await.unwrap();
+    let deleted = retention::sweep(app.store.as_ref(), &SettingOverrides::new(), now + 2 * day)
+        .await
+        .unwrap();
     assert_eq!(deleted, 100);
 }
 crate::on_both_backends!(retention_deletes_old_events_in_batches);
@@ -395,7 +505,10 @@ async fn installing_universal_webhook_creates_the_31_workspace_webhooks_and_both
     // Uninstalling removes them.
     sim.uninstall(addon).await;
     assert!(sim_subscriptions(&sim, addon, "api").await.is_empty());
-    assert_eq!(app.store.count_installation_rows(addon, &workspace_id).await.unwrap(), 0);
+    assert_eq!(
+        app.store.count_installation_rows(addon, &workspace_id).await.unwrap(),
+        0
+    );
     app.stop().await;
 }
 
@@ -428,7 +541,13 @@ async fn every_acknowledged_event_survives_a_kill_under_load() {
             .spawn()
             .expect("start the server binary")
     };
-    let free_port = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let free_port = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
     let http = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(5))
         .build()
@@ -469,7 +588,10 @@ async fn every_acknowledged_event_survives_a_kill_under_load() {
     });
     let installed = http
         .post(format!("http://127.0.0.1:{port}/{addon}/lifecycle/installed"))
-        .header("X-Addon-Lifecycle-Token", signer.sign(&sim::tokens::lifecycle_claims(addon, WORKSPACE, ADDON_ID)))
+        .header(
+            "X-Addon-Lifecycle-Token",
+            signer.sign(&sim::tokens::lifecycle_claims(addon, WORKSPACE, ADDON_ID)),
+        )
         .header("content-type", "application/json")
         .body(body.to_string())
         .send()
@@ -484,7 +606,8 @@ async fn every_acknowledged_event_survives_a_kill_under_load() {
         let (http, webhook, acknowledged) = (http.clone(), webhook.clone(), acknowledged.clone());
         senders.push(tokio::spawn(async move {
             for sequence in 0.. {
-                let body = json!({ "id": format!("{sender}-{sequence}"), "description": "load", "workspaceId": WORKSPACE });
+                let body =
+                    json!({ "id": format!("{sender}-{sequence}"), "description": "load", "workspaceId": WORKSPACE });
                 let Ok(response) = http
                     .post(format!("http://127.0.0.1:{port}/{addon}/webhooks/clockify"))
                     .header("clockify-signature", &webhook)
@@ -513,7 +636,11 @@ async fn every_acknowledged_event_survives_a_kill_under_load() {
         let _ = sender.await;
     }
     let acknowledged = acknowledged.lock().unwrap().clone();
-    assert!(acknowledged.len() > 20, "only {} deliveries were acknowledged", acknowledged.len());
+    assert!(
+        acknowledged.len() > 20,
+        "only {} deliveries were acknowledged",
+        acknowledged.len()
+    );
 
     let port = free_port();
     let mut restarted = start(port);
