@@ -80,7 +80,10 @@ impl SignatureCache {
 
     /// Forgets everything (after any lifecycle event).
     pub fn clear(&self) {
-        self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
+        self.entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
     }
 }
 
@@ -154,7 +157,12 @@ pub fn check_event(
     let event_type = event_type
         .map(str::trim)
         .filter(|name| !name.is_empty())
-        .ok_or_else(|| Error::bad_request("missing_event_type", "the clockify-webhook-event-type header is missing"))?;
+        .ok_or_else(|| {
+            Error::bad_request(
+                "missing_event_type",
+                "the clockify-webhook-event-type header is missing",
+            )
+        })?;
     if !profile.events().contains(&event_type) {
         return Err(Error::bad_request(
             "event_not_accepted",

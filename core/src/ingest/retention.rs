@@ -21,7 +21,11 @@ pub const DEFAULT_RETENTION_DAYS: i64 = 90;
 pub fn retention_days(addon_key: &str, settings_document: &str, overrides: &SettingOverrides) -> i64 {
     find_profile(addon_key)
         .map(|profile| EffectiveSettings::resolve(profile.key, profile.settings, settings_document, overrides))
-        .and_then(|settings| settings.value("webhook_log_retention_days").and_then(|value| value.as_i64()))
+        .and_then(|settings| {
+            settings
+                .value("webhook_log_retention_days")
+                .and_then(|value| value.as_i64())
+        })
         .unwrap_or(DEFAULT_RETENTION_DAYS)
 }
 
@@ -31,7 +35,9 @@ pub async fn sweep(store: &dyn Store, overrides: &SettingOverrides, now: i64) ->
     for (addon_key, workspace_id, settings) in store.installation_settings().await? {
         let cutoff = now - retention_days(&addon_key, &settings, overrides) * 86_400_000;
         loop {
-            let gone = store.delete_events_before(&addon_key, &workspace_id, cutoff, BATCH).await?;
+            let gone = store
+                .delete_events_before(&addon_key, &workspace_id, cutoff, BATCH)
+                .await?;
             deleted += gone;
             if gone < BATCH as u64 {
                 break;

@@ -84,7 +84,10 @@ pub async fn reconcile(
             outcome.kept += 1;
         } else {
             // Gone, disabled or a duplicate: forget it (and delete a disabled one remotely).
-            if remote.iter().any(|webhook| webhook.get("id").and_then(Value::as_str) == Some(webhook_id)) {
+            if remote
+                .iter()
+                .any(|webhook| webhook.get("id").and_then(Value::as_str) == Some(webhook_id))
+            {
                 let mut delete = ApiRequest::get(format!("/v1/workspaces/{workspace_id}/webhooks/{webhook_id}"));
                 delete.method = reqwest::Method::DELETE;
                 let _ = client.execute(delete, Lane::Interactive).await;
