@@ -21,8 +21,9 @@ use crate::{
 /// How often the open log asks for new events.
 const POLL: std::time::Duration = std::time::Duration::from_millis(2000);
 
-/// The chart and the filter options are refreshed every this many polls.
-const META_EVERY: u32 = 5;
+/// The chart and the filter options are refreshed every this many polls (and whenever new
+/// events arrive).
+const META_EVERY: u32 = 15;
 
 const SELECT: &str = "max-w-60 rounded border border-slate-300 bg-white px-2 py-1 text-sm text-slate-900 \
                       dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100";
@@ -69,11 +70,13 @@ pub fn LogTab() -> impl IntoView {
         move || (token.clone(), query.get(), page.get(), tick.get()),
         |(token, query, page, _)| load_log(token, query, page),
     );
+    // The chart and options follow new deliveries (the stored count changes) and the clock.
+    let stored = RwSignal::new(0i64);
     let meta_tick = Memo::new(move |_| tick.get() / META_EVERY);
     let token = session.token.clone();
     let meta = Resource::new(
-        move || (token.clone(), meta_tick.get()),
-        |(token, _)| load_log_meta(token),
+        move || (token.clone(), meta_tick.get(), stored.get()),
+        |(token, _, _)| load_log_meta(token),
     );
     let token = session.token.clone();
     let detail = Resource::new(
@@ -104,6 +107,10 @@ pub fn LogTab() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(view)) = log.get() {
             matching.set(view.total);
+            let all: i64 = view.counts.iter().map(|count| count.accepted + count.duplicate).sum();
+            if stored.get_untracked() != all {
+                stored.set(all);
+            }
         }
     });
     // Live: poll while the tab is open; the interval goes with the tab.
