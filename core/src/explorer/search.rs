@@ -141,7 +141,7 @@ impl SearchIndex {
             })
             .collect();
         // Stable: equal scores keep the spec's order.
-        hits.sort_by(|a, b| b.score.cmp(&a.score));
+        hits.sort_by_key(|hit| std::cmp::Reverse(hit.score));
         hits
     }
 }
