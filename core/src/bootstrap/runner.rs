@@ -169,12 +169,18 @@ impl BootstrapRun {
         }
         let mut outcome = Ok(());
         while let Some(joined) = workers.join_next().await {
-            let result =
-                joined.unwrap_or_else(|error| Err(Error::Internal(format!("a bootstrap worker failed: {error}"))));
+            let result = match joined {
+                Ok(result) => result,
+                // Cancelled by the abort below, after the first fatal error.
+                Err(error) if error.is_cancelled() => continue,
+                Err(error) => Err(Error::Internal(format!("a bootstrap worker failed: {error}"))),
+            };
             if let Err(error) = result {
-                // Fatal: stop the other workers too.
+                // Fatal: stop the other workers too, and report the first reason.
                 workers.abort_all();
-                outcome = Err(error);
+                if outcome.is_ok() {
+                    outcome = Err(error);
+                }
             }
         }
         outcome
@@ -225,7 +231,8 @@ impl BootstrapRun {
                     .last_page
                     .unwrap_or(items.len() < size as usize || items.is_empty()),
             };
-            self.store
+            if let Err(error) = self
+                .store
                 .save_page(
                     &self.addon_key,
                     &self.workspace_id,
@@ -235,7 +242,12 @@ impl BootstrapRun {
                     finished,
                     fetched_at,
                 )
-                .await?;
+                .await
+            {
+                // The unit stays at this page; the next run retries it.
+                let reason = format!("page {page} could not be saved: {error}");
+                return self.fail_unit(&cursor, &reason, progress).await;
+            }
             if finished {
                 return Ok(());
             }

@@ -111,6 +111,10 @@ pub async fn reconcile(
         }));
         let created = match client.execute(create, Lane::Interactive).await {
             Ok(response) => response.body,
+            // The token was revoked (uninstalled): nothing else will work either.
+            Err(error) if error.clockify_failure() == Some(crate::error::ClockifyFailure::Unauthorized) => {
+                return Err(error);
+            }
             Err(error) => {
                 outcome.failed.push((event.to_string(), error.to_string()));
                 continue;

@@ -51,7 +51,7 @@ impl BootstrapStore for SqlStore {
         finished: bool,
         now: i64,
     ) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         for chunk in entities.chunks(UPSERT_CHUNK) {
             let sql = format!(
                 "INSERT INTO entities (addon_key, workspace_id, kind, entity_id, parent_id, name, data, fetched_at) \
@@ -93,7 +93,7 @@ impl BootstrapStore for SqlStore {
     }
 
     async fn add_units(&self, addon_key: &str, workspace_id: &str, units: &[NewUnit], now: i64) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         for unit in units {
             sqlx::query(
                 "INSERT INTO bootstrap_cursors (addon_key, workspace_id, unit, resource, parent_id, next_page, \
