@@ -560,3 +560,38 @@ async fn the_bootstrap_share_follows_settings_live(app: &TestApp) {
     );
 }
 crate::on_both_backends!(the_bootstrap_share_follows_settings_live);
+
+/// Malformed answers from Clockify: each affected unit fails with the reason, the others go
+/// on, the job finishes and nothing panics.
+#[tokio::test]
+async fn malformed_answers_fail_their_unit_with_the_reason() {
+    let sim = TestSim::start(test_workspace()).await;
+    sim.set_faults(json!({ "malformedRate": 1.0 })).await;
+    let key = sim.key();
+    let mut env = vec![("CLOCKIFY_PUBLIC_KEY_PATH", key.as_str())];
+    env.extend_from_slice(PULL_EVERYTHING);
+    let Some(app) = TestApp::start_with(Db::Sqlite, &env).await else {
+        return;
+    };
+    sim.install(&app.address, ADDON).await;
+    let workspace_id = workspace_id(&sim).await;
+    let job = wait_for_job(
+        app.store.as_ref(),
+        &workspace_id,
+        &["done", "failed"],
+        Duration::from_secs(60),
+    )
+    .await;
+    assert_eq!(job.status, "done", "{job:?}");
+    assert!(job.errors > 0, "{job:?}");
+    let progress = app.store.bootstrap_progress(ADDON, &workspace_id).await.unwrap();
+    let failed: Vec<_> = progress.iter().filter(|resource| resource.units_failed > 0).collect();
+    assert!(!failed.is_empty(), "{progress:?}");
+    assert!(
+        failed
+            .iter()
+            .all(|resource| resource.error.as_deref().unwrap_or_default().contains("not valid JSON")),
+        "{failed:?}"
+    );
+    app.stop().await;
+}
