@@ -408,7 +408,18 @@ impl EventStore for SqlStore {
         token: &WebhookToken,
         now: i64,
     ) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
+        // Only while the installation exists: a reconcile still running when DELETED arrives
+        // must not leave rows behind.
+        let mut tx = self.begin_write().await?;
+        let installed: Option<String> =
+            sqlx::query_scalar("SELECT addon_id FROM installations WHERE addon_key = $1 AND workspace_id = $2")
+                .bind(addon_key)
+                .bind(workspace_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if installed.is_none() {
+            return Ok(());
+        }
         sqlx::query(
             "INSERT INTO api_webhooks (addon_key, workspace_id, webhook_id, event_type, created_at) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (addon_key, workspace_id, webhook_id) DO NOTHING",
