@@ -309,6 +309,9 @@ test("the new source form names the wrong field and insists on confirming an unv
   await expect(frame.getByTestId("detail-body")).toHaveText("name=Ada");
   await expect(frame.getByTestId("event-detail")).toContainText("Body (text)");
   await screenshot(page, "universal-webhook-webhooks-detail-dark");
+  // Escape closes the drawer.
+  await page.keyboard.press("Escape");
+  await expect(frame.getByTestId("event-detail")).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 
@@ -345,5 +348,51 @@ test("the log in the dark theme", async ({ page, request }) => {
   await expect(frame.locator('[data-testid="chart-legend-item"]').first()).toBeVisible();
   await expect(frame.getByTestId("event-row").first()).toBeVisible();
   await screenshot(page, "universal-webhook-webhooks-log-dark");
+  expect(errors).toEqual([]);
+});
+
+/** Sets Universal Webhook's "Custom webhook sources" setting on Clockify's settings screen. */
+async function setCustomSources(page: Page, on: boolean) {
+  await page.goto("/workspace/settings?addon=universal-webhook");
+  await page.locator('#addon-settings [name="custom_sources_enabled"]').setChecked(on);
+  await page.locator("#save-settings").click();
+  await expect(page.locator("#settings-notice")).toContainText("Saved");
+}
+
+test("with custom sources turned off in the settings, the tab says so and their URLs answer 410", async ({
+  page,
+  request,
+}) => {
+  const errors = watchConsole(page);
+  let frame = await openWebhooks(page, "universal-webhook");
+  await frame.locator('[data-tab="Sources"]').click();
+  await frame.getByTestId("new-source").click();
+  const name = `Switch ${Date.now()}`;
+  await frame.getByTestId("form-name").fill(name);
+  await frame.getByTestId("form-create").click();
+  const secret = await frame.getByTestId("revealed-secret").inputValue();
+  const url = await frame.getByTestId("revealed-url").inputValue();
+  const body = () => JSON.stringify({ type: "switch.flipped", id: randomUUID() });
+  expect(await postSigned(request, url, secret, body())).toBe(200);
+
+  try {
+    await setCustomSources(page, false);
+    frame = await openWebhooks(page, "universal-webhook");
+    await expect(frame.getByTestId("sources-off-badge")).toBeVisible();
+    await frame.locator('[data-tab="Sources"]').click();
+    await expect(frame.getByTestId("sources-disabled")).toContainText("turned off");
+    await expect(frame.getByTestId("new-source")).toHaveCount(0);
+    const item = frame.locator(`[data-testid="source"][data-name="${name}"]`);
+    await expect(item.getByTestId("rotate-secret")).toHaveCount(0);
+    await screenshot(page, "universal-webhook-sources-off");
+    expect(await postSigned(request, url, secret, body())).toBe(410);
+  } finally {
+    await setCustomSources(page, true);
+  }
+  frame = await openWebhooks(page, "universal-webhook");
+  await expect(frame.getByTestId("sources-off-badge")).toHaveCount(0);
+  await frame.locator('[data-tab="Sources"]').click();
+  await expect(frame.getByTestId("new-source")).toBeVisible();
+  expect(await postSigned(request, url, secret, body())).toBe(200);
   expect(errors).toEqual([]);
 });

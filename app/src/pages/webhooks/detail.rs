@@ -25,6 +25,15 @@ pub fn EventDrawer(
     // A new event clears the last replay's answer.
     let replayed_for = RwSignal::new(None::<String>);
     let close = move || selected.set(None);
+    // Focus moves into the drawer when it opens, so Escape closes it at once.
+    let drawer = NodeRef::<leptos::html::Aside>::new();
+    Effect::new(move |_| {
+        if selected.with(Option::is_some) {
+            if let Some(drawer) = drawer.get() {
+                let _ = drawer.focus();
+            }
+        }
+    });
     let replay_result = move || {
         let current = selected.get();
         (replayed_for.get() == current)
@@ -46,8 +55,9 @@ pub fn EventDrawer(
     view! {
         <Show when=move || selected.with(Option::is_some)>
             <div class="fixed inset-0 z-40 bg-slate-900/30" on:click=move |_| close() aria-hidden="true"></div>
-            <aside role="dialog" aria-modal="true" aria-label="Event detail" data-testid="event-detail"
-                   class="fixed inset-y-0 right-0 z-50 flex w-full max-w-2xl flex-col overflow-y-auto border-l border-slate-200 bg-white p-5 shadow-xl dark:border-slate-700 dark:bg-slate-800">
+            <aside role="dialog" aria-modal="true" aria-label="Event detail" data-testid="event-detail" tabindex="-1"
+                   node_ref=drawer on:keydown=move |event| if event.key() == "Escape" { close() }
+                   class="fixed inset-y-0 right-0 z-50 flex w-full max-w-2xl flex-col overflow-y-auto border-l border-slate-200 bg-white p-5 shadow-xl outline-none dark:border-slate-700 dark:bg-slate-800">
                 <div class="mb-4 flex items-center justify-between gap-3">
                     <h2 class="text-base font-semibold text-slate-900 dark:text-white">"Event"</h2>
                     <div class="flex items-center gap-3">

@@ -13,6 +13,9 @@ pub const PAGE_SIZE: i64 = 25;
 /// The most events one "Replay all matching" queues.
 pub const MAX_REPLAY: i64 = 5_000;
 
+/// Most custom sources per workspace.
+pub const MAX_SOURCES: usize = 100;
+
 /// Longest grace period of a rotated secret, in hours (30 days).
 pub const MAX_GRACE_HOURS: i64 = 720;
 
@@ -880,6 +883,12 @@ pub async fn create_source(session: String, form: SourceForm) -> Result<SecretOu
         .sources(profile.key, &session.workspace_id)
         .await
         .map_err(to_server_error)?;
+    if existing.len() >= MAX_SOURCES {
+        return Ok(SecretOutcome::Invalid(FieldError {
+            field: String::new(),
+            message: format!("a workspace can have at most {MAX_SOURCES} sources; disable or reuse one"),
+        }));
+    }
     let names: Vec<String> = existing.iter().map(|source| source.name.clone()).collect();
     let parsed = match parse_source_form(&form, &names) {
         Ok(parsed) => parsed,

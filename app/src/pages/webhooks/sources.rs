@@ -408,7 +408,7 @@ fn NewSourceForm(
         }
         .into_any(),
         "none" => view! {
-            <label class="flex items-start gap-2 rounded border border-red-200 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
+            <label class="flex items-start gap-2 rounded border border-red-200 bg-red-50 p-3 text-sm text-red-900 has-[[aria-invalid=true]]:ring-2 has-[[aria-invalid=true]]:ring-red-500 dark:border-red-800 dark:bg-red-950 dark:text-red-100">
                 <input type="checkbox" class="mt-0.5" data-testid="form-confirm_unverified" aria-invalid=invalid("confirm_unverified")
                        prop:checked=move || form.with(|f| f.confirm_unverified)
                        on:change=move |event| form.update(|form| form.confirm_unverified = event_target_checked(&event))/>
