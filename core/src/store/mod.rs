@@ -9,6 +9,8 @@ pub mod events;
 mod events_sql;
 pub mod explorer;
 mod explorer_sql;
+pub mod flows;
+mod flows_sql;
 mod sql;
 
 use async_trait::async_trait;
@@ -16,6 +18,7 @@ pub use bootstrap::BootstrapStore;
 pub use events::EventStore;
 pub use events_sql::{api_webhook_type, new_id};
 pub use explorer::ExplorerStore;
+pub use flows::FlowStore;
 use serde::{Deserialize, Serialize};
 pub use sql::SqlStore;
 
@@ -76,7 +79,7 @@ pub struct WorkspaceDetails {
 }
 
 #[async_trait]
-pub trait Store: BootstrapStore + EventStore + ExplorerStore + Send + Sync + std::fmt::Debug {
+pub trait Store: BootstrapStore + EventStore + ExplorerStore + FlowStore + Send + Sync + std::fmt::Debug {
     fn backend(&self) -> Backend;
 
     /// Succeeds when the database answers.

@@ -16,6 +16,11 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrati
 
 /// Tables holding rows of one installation, deleted together on DELETED.
 const INSTALLATION_TABLES: &[&str] = &[
+    "flow_run_steps",
+    "flow_runs",
+    "flow_versions",
+    "flows",
+    "flow_secrets",
     "webhook_events",
     "flow_jobs",
     "webhook_rejections",
