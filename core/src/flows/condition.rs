@@ -29,7 +29,10 @@
 use std::{borrow::Cow, fmt};
 
 use jsonpath_rust::{
-    parser::{model::JpQuery, parse_json_path},
+    parser::{
+        model::{JpQuery, Segment, Selector},
+        parse_json_path,
+    },
     query::js_path_process,
 };
 use regex::{Regex, RegexBuilder};
@@ -278,6 +281,69 @@ enum Expected {
 #[derive(Debug, Clone)]
 struct CompiledPath {
     query: JpQuery,
+    /// For paths of names, indexes and wildcards only (`$.body.project.name`,
+    /// `$.headers['x-foo']`, `$.body.tags[*].name`): the steps, walked directly instead of
+    /// through the query engine (same results, checked by a test).
+    direct: Option<Vec<DirectStep>>,
+}
+
+#[derive(Debug, Clone)]
+enum DirectStep {
+    Name(String),
+    Index(i64),
+    Wildcard,
+}
+
+impl CompiledPath {
+    fn new(query: JpQuery) -> CompiledPath {
+        let direct = query
+            .segments
+            .iter()
+            .map(|segment| match segment {
+                Segment::Selector(Selector::Name(name)) => Some(DirectStep::Name(name.clone())),
+                Segment::Selector(Selector::Index(index)) => Some(DirectStep::Index(*index)),
+                Segment::Selector(Selector::Wildcard) => Some(DirectStep::Wildcard),
+                _ => None,
+            })
+            .collect();
+        CompiledPath { query, direct }
+    }
+
+    /// The values the path finds.
+    fn find<'a>(&self, doc: &'a Value) -> Result<Vec<&'a Value>, String> {
+        let Some(steps) = &self.direct else {
+            return js_path_process(&self.query, doc)
+                .map(|found| found.into_iter().map(|reference| reference.val).collect())
+                .map_err(|error| format!("The path could not be read: {error}"));
+        };
+        let mut found = vec![doc];
+        for step in steps {
+            let mut next = Vec::with_capacity(found.len());
+            for value in found {
+                match (step, value) {
+                    (DirectStep::Name(name), Value::Object(object)) => next.extend(object.get(name)),
+                    (DirectStep::Index(index), Value::Array(items)) => {
+                        // Negative indexes count from the end (RFC 9535).
+                        let position = if *index < 0 {
+                            i64::try_from(items.len()).ok().map(|len| len + index)
+                        } else {
+                            Some(*index)
+                        };
+                        next.extend(
+                            position
+                                .and_then(|position| usize::try_from(position).ok())
+                                .and_then(|position| items.get(position)),
+                        );
+                    }
+                    (DirectStep::Wildcard, Value::Array(items)) => next.extend(items.iter()),
+                    (DirectStep::Wildcard, Value::Object(object)) => next.extend(object.values()),
+                    _ => {}
+                }
+            }
+            found = next;
+        }
+        Ok(found)
+    }
 }
 
 /// A JSONPath that parses (and does not use `match()`/`search()`), or a sentence saying why not.
@@ -386,20 +452,20 @@ impl CompiledRule {
         };
         Ok(CompiledRule {
             operator: rule.operator,
-            path: CompiledPath { query },
+            path: CompiledPath::new(query),
             expected,
         })
     }
 
     /// Runs the rule against a document.
     pub fn evaluate(&self, doc: &Value) -> RuleResult {
-        let found: Vec<&Value> = match js_path_process(&self.path.query, doc) {
-            Ok(found) => found.into_iter().map(|reference| reference.val).collect(),
+        let found = match self.path.find(doc) {
+            Ok(found) => found,
             Err(error) => {
                 return RuleResult {
                     matched: false,
                     actual: None,
-                    error: Some(format!("The path could not be read: {error}")),
+                    error: Some(error),
                 }
             }
         };
@@ -838,6 +904,53 @@ mod tests {
             check("$.body.project.name", Operator::Equals, "x").actual,
             Some(json!("Test"))
         );
+    }
+
+    #[test]
+    fn direct_paths_find_what_the_query_engine_finds() {
+        let doc = doc();
+        let paths = [
+            "$.body.project.name",
+            "$['body']['project']['name']",
+            "$.headers['x-foo']",
+            "$.body.tags[0].name",
+            "$.body.tags[-1].id",
+            "$.body.tags[1]",
+            "$.body.tags[-2]",
+            "$.body.nothing.deeper",
+            "$.body.project.name.deeper",
+            "$.body.tags.name",
+            "$.body.project[0]",
+            "$",
+            "$.body.tags[*].name",
+            "$.body.tags[*]",
+            "$.body.project.*",
+            "$.body.*.name",
+            "$.body.task.assigneeIds[*]",
+            "$.body.description[*]",
+            "$.body.tags[*].nothing",
+            "$.headers.*",
+        ];
+        for path in paths {
+            let compiled = CompiledPath::new(compile_path(path).unwrap());
+            assert!(compiled.direct.is_some(), "{path}");
+            let engine = CompiledPath {
+                direct: None,
+                ..compiled.clone()
+            };
+            assert_eq!(compiled.find(&doc), engine.find(&doc), "{path}");
+        }
+        for engine_only in [
+            "$..name",
+            "$.body.tags[?@.name == 'new']",
+            "$.body.tags[0:1]",
+            "$.body['a','b']",
+        ] {
+            assert!(
+                CompiledPath::new(compile_path(engine_only).unwrap()).direct.is_none(),
+                "{engine_only}"
+            );
+        }
     }
 
     #[test]

@@ -77,22 +77,29 @@ pub fn rfc3339_from_millis(millis: i64) -> Value {
 
 /// The document rules and templates read (without `steps`; see [`with_step`]).
 pub fn document(ctx: &EventContext) -> Value {
-    let mut event = Map::new();
-    event.insert("id".into(), Value::String(ctx.event_id.clone()));
-    event.insert("type".into(), Value::String(ctx.event_type.clone()));
-    event.insert("source".into(), Value::String(ctx.source.clone()));
-    event.insert("workspaceId".into(), Value::String(ctx.workspace_id.clone()));
-    event.insert("receivedAt".into(), rfc3339_from_millis(ctx.received_at));
-    let headers = if ctx.headers.is_object() {
-        ctx.headers.clone()
-    } else {
-        Value::Object(Map::new())
-    };
-    let mut root = Map::new();
-    root.insert("event".into(), Value::Object(event));
-    root.insert("body".into(), ctx.body.clone());
-    root.insert("headers".into(), headers);
-    Value::Object(root)
+    ctx.clone().into_document()
+}
+
+impl EventContext {
+    /// [`document`] without copying the body and headers.
+    pub fn into_document(self) -> Value {
+        let mut event = Map::new();
+        event.insert("id".into(), Value::String(self.event_id));
+        event.insert("type".into(), Value::String(self.event_type));
+        event.insert("source".into(), Value::String(self.source));
+        event.insert("workspaceId".into(), Value::String(self.workspace_id));
+        event.insert("receivedAt".into(), rfc3339_from_millis(self.received_at));
+        let headers = if self.headers.is_object() {
+            self.headers
+        } else {
+            Value::Object(Map::new())
+        };
+        let mut root = Map::new();
+        root.insert("event".into(), Value::Object(event));
+        root.insert("body".into(), self.body);
+        root.insert("headers".into(), headers);
+        Value::Object(root)
+    }
 }
 
 /// Records a finished step's output in the document as `steps.<id>`: `status`, `body`

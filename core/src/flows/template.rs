@@ -23,6 +23,8 @@
 //! and a number is UTC.
 //!
 //! Rules that keep templates predictable:
+//! - **JSON spelling**: booleans print as `true` / `false` and null as `null`, so
+//!   `{"billable": {{ body.billable }}}` is JSON.
 //! - **Undefined is an error.** `{{ body.nope }}` fails the step instead of sending an empty
 //!   text. `{{ body.nope | default('none') }}` is fine. `default` rescues the last name
 //!   only; for a missing parent write `{{ (body.project | default({})).name | default('') }}`.
@@ -269,13 +271,26 @@ fn replace_filter(value: &str, from: &str, to: &str) -> Result<String, Error> {
     Ok(value.replace(from, to))
 }
 
-/// Prints undefined values as errors even where strict mode would not (it always does today;
-/// kept explicit so that output never silently loses a value).
-fn strict_formatter(out: &mut minijinja::Output<'_>, state: &State<'_, '_>, value: &JinjaValue) -> Result<(), Error> {
+/// Prints undefined values as errors (never an empty text), and booleans and null with their
+/// JSON spelling (`true`, `false`, `null`, not Python's `True`/`None`), since flow templates
+/// mostly build JSON and URLs.
+fn json_friendly_formatter(
+    out: &mut minijinja::Output<'_>,
+    state: &State<'_, '_>,
+    value: &JinjaValue,
+) -> Result<(), Error> {
+    use minijinja::value::ValueKind;
     if value.is_undefined() {
         return Err(Error::from(ErrorKind::UndefinedError));
     }
-    minijinja::escape_formatter(out, state, value)
+    let spelled = match value.kind() {
+        ValueKind::Bool if value.is_true() => "true",
+        ValueKind::Bool => "false",
+        ValueKind::None => "null",
+        _ => return minijinja::escape_formatter(out, state, value),
+    };
+    out.write_str(spelled)
+        .map_err(|_| Error::new(ErrorKind::WriteFailure, "could not write the output"))
 }
 
 /// The environment every flow template compiles in.
@@ -284,7 +299,7 @@ pub fn environment() -> Environment<'static> {
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_fuel(Some(FUEL));
     env.set_auto_escape_callback(|_| AutoEscape::None);
-    env.set_formatter(strict_formatter);
+    env.set_formatter(json_friendly_formatter);
     env.set_recursion_limit(64);
     env.set_debug(false);
     env.remove_global("debug");
@@ -306,9 +321,9 @@ fn describe(error: &Error, source: &str) -> String {
         ErrorKind::OutOfFuel => "it does too much work (a loop that runs too long?)".to_string(),
         ErrorKind::WriteFailure => format!("its output is larger than {} KiB", MAX_OUTPUT_BYTES / 1024),
         ErrorKind::SyntaxError => format!("its syntax is wrong: {}", error.detail().unwrap_or("syntax error")),
-        ErrorKind::UnknownFilter => format!("{}", error.detail().unwrap_or("unknown filter")),
+        ErrorKind::UnknownFilter => error.detail().unwrap_or("unknown filter").to_string(),
         _ => match error.detail() {
-            Some(detail) => format!("{detail}"),
+            Some(detail) => detail.to_string(),
             None => error.kind().to_string(),
         },
     };
@@ -332,7 +347,21 @@ fn shorten(source: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CompiledText {
     Literal(String),
-    Template(String),
+    Template(TextTemplate),
+}
+
+/// A text template by name, with its fast form when it only interpolates plain paths.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextTemplate {
+    pub name: String,
+    fast: Option<Vec<Piece>>,
+}
+
+/// A single `{{ expression }}` by name, with its fast form when the expression is a plain path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypedTemplate {
+    pub name: String,
+    fast: Option<FastExpr>,
 }
 
 /// A compiled JSON value whose strings are templates.
@@ -340,12 +369,210 @@ pub enum CompiledText {
 pub enum CompiledValue {
     /// No template inside.
     Literal(Value),
-    /// A text template (by name).
-    Text(String),
-    /// Exactly one `{{ expression }}`: keeps the expression's JSON type (by name).
-    Typed(String),
+    /// A text template.
+    Text(TextTemplate),
+    /// Exactly one `{{ expression }}`: keeps the expression's JSON type.
+    Typed(TypedTemplate),
     Array(Vec<CompiledValue>),
     Object(Vec<(String, CompiledValue)>),
+}
+
+/// One step of a [`SimplePath`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// `body.project.name`, `headers['x-foo']`, `body.tags[0].id`: a root and lookups, nothing
+/// else. Templates made only of these are rendered straight from the JSON (the common case,
+/// and much faster than the template engine); anything else, and every error, goes through
+/// minijinja, so both ways give the same result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SimplePath {
+    root: String,
+    segments: Vec<Segment>,
+}
+
+impl SimplePath {
+    fn parse(expression: &str) -> Option<SimplePath> {
+        let expression = expression.trim();
+        let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        let root_end = expression.find(|c: char| !is_name(c)).unwrap_or(expression.len());
+        let root = &expression[..root_end];
+        if !ROOTS.contains(&root) {
+            return None;
+        }
+        let mut rest = &expression[root_end..];
+        let mut segments = Vec::new();
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix('.') {
+                let end = after.find(|c: char| !is_name(c)).unwrap_or(after.len());
+                let name = &after[..end];
+                if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+                    return None;
+                }
+                segments.push(Segment::Key(name.to_string()));
+                rest = &after[end..];
+            } else if let Some(after) = rest.strip_prefix('[') {
+                let close = after.find(']')?;
+                let inner = &after[..close];
+                if let Some(quote) = inner.chars().next().filter(|c| *c == '\'' || *c == '"') {
+                    let key = inner.strip_prefix(quote)?.strip_suffix(quote)?;
+                    if key.contains(['\\', '\'', '"']) {
+                        return None;
+                    }
+                    segments.push(Segment::Key(key.to_string()));
+                } else if !inner.is_empty() && inner.bytes().all(|byte| byte.is_ascii_digit()) {
+                    segments.push(Segment::Index(inner.parse().ok()?));
+                } else {
+                    return None;
+                }
+                rest = &after[close + 1..];
+            } else {
+                return None;
+            }
+        }
+        Some(SimplePath {
+            root: root.to_string(),
+            segments,
+        })
+    }
+}
+
+/// A filter the fast path applies itself, with minijinja's meaning (strings only for the
+/// text filters; anything else goes to the engine).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FastFilter {
+    Upper,
+    Lower,
+    Trim,
+    Json,
+    /// `default('text')` / `default(12)` / `d(…)`: replaces a missing last name.
+    Default(Value),
+}
+
+/// `path | filter | …` with [`FastFilter`]s only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FastExpr {
+    path: SimplePath,
+    filters: Vec<FastFilter>,
+}
+
+impl FastExpr {
+    fn parse(expression: &str) -> Option<FastExpr> {
+        let mut parts = split_outside_quotes(expression, '|').into_iter();
+        let path = SimplePath::parse(parts.next()?)?;
+        let filters = parts.map(FastFilter::parse).collect::<Option<Vec<_>>>()?;
+        Some(FastExpr { path, filters })
+    }
+}
+
+impl FastFilter {
+    fn parse(text: &str) -> Option<FastFilter> {
+        let text = text.trim();
+        let (name, args) = match text.split_once('(') {
+            Some((name, rest)) => (name.trim(), Some(rest.strip_suffix(')')?.trim())),
+            None => (text, None),
+        };
+        match (name, args) {
+            ("upper", None | Some("")) => Some(FastFilter::Upper),
+            ("lower", None | Some("")) => Some(FastFilter::Lower),
+            ("trim", None | Some("")) => Some(FastFilter::Trim),
+            ("json" | "tojson", None | Some("")) => Some(FastFilter::Json),
+            ("default" | "d", Some(literal)) => {
+                if let Some(quote) = literal.chars().next().filter(|c| *c == '\'' || *c == '"') {
+                    let inner = literal.strip_prefix(quote)?.strip_suffix(quote)?;
+                    if inner.contains(['\\', '\'', '"']) {
+                        return None;
+                    }
+                    Some(FastFilter::Default(Value::String(inner.to_string())))
+                } else {
+                    let digits = literal.strip_prefix('-').unwrap_or(literal);
+                    if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|byte| byte.is_ascii_digit()) {
+                        return None;
+                    }
+                    Some(FastFilter::Default(Value::from(literal.parse::<i64>().ok()?)))
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Splits on `separator` outside '…' and "…" literals.
+fn split_outside_quotes(text: &str, separator: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut quote = None;
+    let mut start = 0;
+    for (index, c) in text.char_indices() {
+        match quote {
+            Some(open) if c == open => quote = None,
+            Some(_) => {}
+            None if c == '\'' || c == '"' => quote = Some(c),
+            None if c == separator => {
+                parts.push(&text[start..index]);
+                start = index + c.len_utf8();
+            }
+            None => {}
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+/// A piece of a fast text template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Text(String),
+    Expr(FastExpr),
+}
+
+/// The value of a [`FastExpr`] on its way through the filters.
+enum FastValue<'a> {
+    Missing,
+    Json(std::borrow::Cow<'a, Value>),
+    Text(std::borrow::Cow<'a, str>),
+}
+
+/// The fast form of a text template: literal text and `{{ path }}`s only.
+fn fast_pieces(source: &str) -> Option<Vec<Piece>> {
+    if source.contains("{%") || source.contains("{#") || source.ends_with('\n') {
+        return None;
+    }
+    let mut pieces = Vec::new();
+    let mut rest = source;
+    while let Some(open) = rest.find("{{") {
+        if open > 0 {
+            pieces.push(Piece::Text(rest[..open].to_string()));
+        }
+        let after = &rest[open + 2..];
+        let close = after.find("}}")?;
+        let expression = &after[..close];
+        if expression.starts_with(['-', '+']) || expression.ends_with(['-', '+']) {
+            return None;
+        }
+        if expression.contains(['\\', '{', '}']) {
+            return None;
+        }
+        pieces.push(Piece::Expr(FastExpr::parse(expression)?));
+        rest = &after[close + 2..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Text(rest.to_string()));
+    }
+    Some(pieces)
+}
+
+/// What a [`SimplePath`] finds.
+enum Lookup<'a> {
+    Json(&'a Value),
+    Text(&'a str),
+    /// The last name is missing from an object, array or map that exists: minijinja's
+    /// undefined, which `default` replaces.
+    MissingLast,
+    /// Anything else: the template engine decides (and words the error).
+    Engine,
 }
 
 /// What a template reads, for checks before it ever runs.
@@ -360,6 +587,8 @@ pub struct References {
 /// Templates compiled once, by name, for rendering against many events.
 pub struct Templates {
     env: Environment<'static>,
+    /// Off only in tests that compare both ways of rendering.
+    fast_paths: bool,
 }
 
 impl Default for Templates {
@@ -379,7 +608,10 @@ impl std::fmt::Debug for Templates {
 
 impl Templates {
     pub fn new() -> Templates {
-        Templates { env: environment() }
+        Templates {
+            env: environment(),
+            fast_paths: true,
+        }
     }
 
     /// Compiles a text template under `name` (texts without template syntax are kept as
@@ -389,7 +621,10 @@ impl Templates {
             return Ok(CompiledText::Literal(source.to_string()));
         }
         self.compile(name, source.to_string(), source)?;
-        Ok(CompiledText::Template(name.to_string()))
+        Ok(CompiledText::Template(TextTemplate {
+            name: name.to_string(),
+            fast: fast_pieces(source),
+        }))
     }
 
     /// Compiles every string of a JSON value; `name` names the value, its parts are named
@@ -418,11 +653,19 @@ impl Templates {
                                 let typed = format!("{{% set {TYPED_RESULT} = ({expression}) %}}");
                                 self.compile(&typed_name(name), typed, text)
                             })
-                            .map(|()| CompiledValue::Typed(name.to_string()))
+                            .map(|()| {
+                                CompiledValue::Typed(TypedTemplate {
+                                    name: name.to_string(),
+                                    fast: FastExpr::parse(expression),
+                                })
+                            })
                     }
-                    None => self
-                        .compile(name, text.clone(), text)
-                        .map(|()| CompiledValue::Text(name.to_string())),
+                    None => self.compile(name, text.clone(), text).map(|()| {
+                        CompiledValue::Text(TextTemplate {
+                            name: name.to_string(),
+                            fast: fast_pieces(text),
+                        })
+                    }),
                 };
                 result.unwrap_or_else(|message| {
                     errors.push(TemplateError {
@@ -530,8 +773,41 @@ impl Templates {
     pub fn render(&self, text: &CompiledText, ctx: &RenderContext) -> Result<String, String> {
         match text {
             CompiledText::Literal(text) => Ok(text.clone()),
-            CompiledText::Template(name) => self.render_named(name, ctx),
+            CompiledText::Template(template) => self.render_text(template, ctx),
         }
+    }
+
+    fn render_text(&self, template: &TextTemplate, ctx: &RenderContext) -> Result<String, String> {
+        if let Some(pieces) = template.fast.as_ref().filter(|_| self.fast_paths) {
+            let mut out = String::new();
+            let mut complete = true;
+            for piece in pieces {
+                match piece {
+                    Piece::Text(text) => out.push_str(text),
+                    Piece::Expr(expression) => match ctx.evaluate(expression) {
+                        Some(FastValue::Text(text)) => out.push_str(&text),
+                        Some(FastValue::Json(value)) => match &*value {
+                            Value::String(text) => out.push_str(text),
+                            Value::Bool(flag) => out.push_str(if *flag { "true" } else { "false" }),
+                            Value::Null => out.push_str("null"),
+                            Value::Number(number) if !number.is_f64() => out.push_str(&number.to_string()),
+                            _ => {
+                                complete = false;
+                                break;
+                            }
+                        },
+                        _ => {
+                            complete = false;
+                            break;
+                        }
+                    },
+                }
+            }
+            if complete && out.len() <= MAX_OUTPUT_BYTES {
+                return Ok(out);
+            }
+        }
+        self.render_named(&template.name, ctx)
     }
 
     fn render_named(&self, name: &str, ctx: &RenderContext) -> Result<String, String> {
@@ -550,8 +826,17 @@ impl Templates {
     pub fn render_value(&self, value: &CompiledValue, ctx: &RenderContext) -> Result<Value, String> {
         match value {
             CompiledValue::Literal(value) => Ok(value.clone()),
-            CompiledValue::Text(name) => self.render_named(name, ctx).map(Value::String),
-            CompiledValue::Typed(name) => self.eval_typed(name, ctx),
+            CompiledValue::Text(template) => self.render_text(template, ctx).map(Value::String),
+            CompiledValue::Typed(template) => {
+                if let Some(expression) = template.fast.as_ref().filter(|_| self.fast_paths) {
+                    match ctx.evaluate(expression) {
+                        Some(FastValue::Json(value)) => return Ok(value.into_owned()),
+                        Some(FastValue::Text(text)) => return Ok(Value::String(text.into_owned())),
+                        Some(FastValue::Missing) | None => {}
+                    }
+                }
+                self.eval_typed(&template.name, ctx)
+            }
             CompiledValue::Array(items) => items
                 .iter()
                 .map(|item| self.render_value(item, ctx))
@@ -600,65 +885,246 @@ fn contains_template(value: &Value) -> bool {
     }
 }
 
-/// Secrets in a preview: every name reads as [`SECRET_MASK`].
+/// A JSON object or array inside a shared document, handed to minijinja without converting
+/// it: lookups read the JSON in place, so a large body costs nothing until a template reads
+/// into it.
 #[derive(Debug)]
-struct MaskedSecrets;
+struct JsonNode {
+    root: Arc<Value>,
+    path: Vec<Segment>,
+}
 
-impl Object for MaskedSecrets {
+impl JsonNode {
+    fn value(&self) -> &Value {
+        let mut value = &*self.root;
+        for segment in &self.path {
+            let next = match segment {
+                Segment::Key(key) => value.get(key.as_str()),
+                Segment::Index(index) => value.get(*index),
+            };
+            // Nodes are only made for values that exist; the document is immutable.
+            value = next.unwrap_or(&Value::Null);
+        }
+        value
+    }
+
+    fn child(&self, segment: Segment, value: &Value) -> JinjaValue {
+        match value {
+            Value::Array(_) | Value::Object(_) => {
+                let mut path = Vec::with_capacity(self.path.len() + 1);
+                path.extend_from_slice(&self.path);
+                path.push(segment);
+                JinjaValue::from_object(JsonNode {
+                    root: self.root.clone(),
+                    path,
+                })
+            }
+            scalar => scalar_to_jinja(scalar),
+        }
+    }
+}
+
+fn scalar_to_jinja(value: &Value) -> JinjaValue {
+    match value {
+        Value::Bool(flag) => JinjaValue::from(*flag),
+        Value::Number(number) => {
+            if let Some(integer) = number.as_i64() {
+                JinjaValue::from(integer)
+            } else if let Some(integer) = number.as_u64() {
+                JinjaValue::from(integer)
+            } else {
+                JinjaValue::from(number.as_f64().unwrap_or(f64::NAN))
+            }
+        }
+        Value::String(text) => JinjaValue::from(text.as_str()),
+        _ => JinjaValue::from(()),
+    }
+}
+
+/// A value of a shared document (a node, or a converted scalar).
+fn shared_to_jinja(root: &Arc<Value>, path: Vec<Segment>, value: &Value) -> JinjaValue {
+    match value {
+        Value::Array(_) | Value::Object(_) => JinjaValue::from_object(JsonNode {
+            root: root.clone(),
+            path,
+        }),
+        scalar => scalar_to_jinja(scalar),
+    }
+}
+
+impl Object for JsonNode {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        match self.value() {
+            Value::Array(_) => ObjectRepr::Seq,
+            _ => ObjectRepr::Map,
+        }
+    }
+
+    fn get_value(self: &Arc<Self>, key: &JinjaValue) -> Option<JinjaValue> {
+        match self.value() {
+            Value::Object(object) => {
+                let key = key.as_str()?;
+                let value = object.get(key)?;
+                Some(self.child(Segment::Key(key.to_string()), value))
+            }
+            Value::Array(items) => {
+                let index = usize::try_from(key.as_i64()?).ok()?;
+                let value = items.get(index)?;
+                Some(self.child(Segment::Index(index), value))
+            }
+            _ => None,
+        }
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        match self.value() {
+            Value::Object(object) => {
+                Enumerator::Values(object.keys().map(|key| JinjaValue::from(key.as_str())).collect())
+            }
+            Value::Array(items) => Enumerator::Seq(items.len()),
+            _ => Enumerator::Empty,
+        }
+    }
+
+    fn enumerator_len(self: &Arc<Self>) -> Option<usize> {
+        match self.value() {
+            Value::Object(object) => Some(object.len()),
+            Value::Array(items) => Some(items.len()),
+            _ => Some(0),
+        }
+    }
+}
+
+/// The secrets as templates see them: looked up, never converted; in a preview every name
+/// reads as [`SECRET_MASK`].
+#[derive(Debug, Clone)]
+enum Secrets {
+    Values(Arc<BTreeMap<String, String>>),
+    Masked,
+}
+
+impl Object for Secrets {
     fn repr(self: &Arc<Self>) -> ObjectRepr {
         ObjectRepr::Map
     }
 
-    fn get_value(self: &Arc<Self>, _key: &JinjaValue) -> Option<JinjaValue> {
-        Some(JinjaValue::from(SECRET_MASK))
+    fn get_value(self: &Arc<Self>, key: &JinjaValue) -> Option<JinjaValue> {
+        match &**self {
+            Secrets::Values(values) => values.get(key.as_str()?).map(|value| JinjaValue::from(value.as_str())),
+            Secrets::Masked => Some(JinjaValue::from(SECRET_MASK)),
+        }
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Empty
+        match &**self {
+            Secrets::Values(values) => {
+                Enumerator::Values(values.keys().map(|name| JinjaValue::from(name.as_str())).collect())
+            }
+            Secrets::Masked => Enumerator::Empty,
+        }
     }
 }
 
-/// What templates render against: the document converted once per event, plus secrets.
+/// The outputs of the steps done: added ones, then a `steps` entry of the document.
+#[derive(Debug)]
+struct StepOutputs {
+    doc: Arc<Value>,
+    added: Arc<BTreeMap<String, Arc<Value>>>,
+}
+
+impl Object for StepOutputs {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &JinjaValue) -> Option<JinjaValue> {
+        let id = key.as_str()?;
+        if let Some(output) = self.added.get(id) {
+            return Some(shared_to_jinja(output, Vec::new(), output));
+        }
+        let output = self.doc.get("steps")?.get(id)?;
+        let path = vec![Segment::Key("steps".to_string()), Segment::Key(id.to_string())];
+        Some(shared_to_jinja(&self.doc, path, output))
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        let mut ids: BTreeSet<&str> = self.added.keys().map(String::as_str).collect();
+        if let Some(Value::Object(done)) = self.doc.get("steps") {
+            ids.extend(done.keys().map(String::as_str));
+        }
+        Enumerator::Values(ids.into_iter().map(JinjaValue::from).collect())
+    }
+}
+
+/// The names a template reads: the document's top-level entries, `steps` and `secrets`.
+#[derive(Debug)]
+struct Root {
+    doc: Arc<Value>,
+    added: Arc<BTreeMap<String, Arc<Value>>>,
+    secrets: Secrets,
+}
+
+impl Object for Root {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &JinjaValue) -> Option<JinjaValue> {
+        match key.as_str()? {
+            "steps" => Some(JinjaValue::from_object(StepOutputs {
+                doc: self.doc.clone(),
+                added: self.added.clone(),
+            })),
+            "secrets" => Some(JinjaValue::from_object(self.secrets.clone())),
+            name => {
+                let value = self.doc.get(name)?;
+                Some(shared_to_jinja(&self.doc, vec![Segment::Key(name.to_string())], value))
+            }
+        }
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        let mut names: BTreeSet<&str> = BTreeSet::from(["steps", "secrets"]);
+        if let Value::Object(object) = &*self.doc {
+            names.extend(object.keys().map(String::as_str));
+        }
+        Enumerator::Values(names.into_iter().map(JinjaValue::from).collect())
+    }
+}
+
+/// What templates render against: the event document (shared, read in place), the outputs
+/// of the steps done so far, and the secrets. Build one per event and add each step's output
+/// as it finishes; nothing is converted up front.
 #[derive(Debug, Clone)]
 pub struct RenderContext {
-    workspace_id: Option<String>,
-    roots: BTreeMap<String, JinjaValue>,
-    steps: BTreeMap<String, JinjaValue>,
+    doc: Arc<Value>,
+    steps: Arc<BTreeMap<String, Arc<Value>>>,
+    secrets: Secrets,
     root: JinjaValue,
 }
 
 impl RenderContext {
-    /// The document's top-level entries (`event`, `body`, `headers`, `steps`) and the secrets.
+    /// A context for a document (copied; see [`Self::from_shared`]) and the secrets. A
+    /// `steps` entry of the document is read too.
     pub fn new(doc: &Value, secrets: &BTreeMap<String, String>) -> RenderContext {
-        RenderContext::build(doc, JinjaValue::from_serialize(secrets))
+        RenderContext::build(Arc::new(doc.clone()), Secrets::Values(Arc::new(secrets.clone())))
+    }
+
+    /// A context for a document the caller already shares (no copy).
+    pub fn from_shared(doc: Arc<Value>, secrets: Arc<BTreeMap<String, String>>) -> RenderContext {
+        RenderContext::build(doc, Secrets::Values(secrets))
     }
 
     /// For previews: every `secrets.NAME` renders as [`SECRET_MASK`].
     pub fn masked(doc: &Value) -> RenderContext {
-        RenderContext::build(doc, JinjaValue::from_object(MaskedSecrets))
+        RenderContext::build(Arc::new(doc.clone()), Secrets::Masked)
     }
 
-    fn build(doc: &Value, secrets: JinjaValue) -> RenderContext {
-        let mut roots = BTreeMap::new();
-        let mut steps = BTreeMap::new();
-        if let Value::Object(object) = doc {
-            for (key, value) in object {
-                if key == "steps" {
-                    if let Value::Object(done) = value {
-                        for (id, output) in done {
-                            steps.insert(id.clone(), JinjaValue::from_serialize(output));
-                        }
-                    }
-                } else if key != "secrets" {
-                    roots.insert(key.clone(), JinjaValue::from_serialize(value));
-                }
-            }
-        }
-        roots.insert("secrets".to_string(), secrets);
+    fn build(doc: Arc<Value>, secrets: Secrets) -> RenderContext {
         let mut ctx = RenderContext {
-            workspace_id: super::document::workspace_id(doc).map(str::to_string),
-            roots,
-            steps,
+            doc,
+            steps: Arc::new(BTreeMap::new()),
+            secrets,
             root: JinjaValue::UNDEFINED,
         };
         ctx.rebuild();
@@ -667,19 +1133,111 @@ impl RenderContext {
 
     /// The event's workspace (`event.workspaceId`).
     pub fn workspace_id(&self) -> Option<&str> {
-        self.workspace_id.as_deref()
+        super::document::workspace_id(&self.doc)
     }
 
     /// Adds a finished step's output (`{"status", "body", "headers"}`) as `steps.<id>`.
     pub fn add_step(&mut self, id: &str, output: &Value) {
-        self.steps.insert(id.to_string(), JinjaValue::from_serialize(output));
+        Arc::make_mut(&mut self.steps).insert(id.to_string(), Arc::new(output.clone()));
         self.rebuild();
     }
 
     fn rebuild(&mut self) {
-        let mut root = self.roots.clone();
-        root.insert("steps".to_string(), JinjaValue::from(self.steps.clone()));
-        self.root = JinjaValue::from(root);
+        self.root = JinjaValue::from_object(Root {
+            doc: self.doc.clone(),
+            added: self.steps.clone(),
+            secrets: self.secrets.clone(),
+        });
+    }
+
+    /// Resolves a plain path on the JSON directly (see [`SimplePath`]).
+    fn lookup(&self, path: &SimplePath) -> Lookup<'_> {
+        let (start, segments): (Option<&Value>, &[Segment]) = match path.root.as_str() {
+            "secrets" => {
+                return match (path.segments.as_slice(), &self.secrets) {
+                    ([Segment::Key(name)], Secrets::Values(values)) => values
+                        .get(name)
+                        .map_or(Lookup::MissingLast, |value| Lookup::Text(value)),
+                    ([Segment::Key(_)], Secrets::Masked) => Lookup::Text(SECRET_MASK),
+                    _ => Lookup::Engine,
+                }
+            }
+            "steps" => match path.segments.split_first() {
+                Some((Segment::Key(id), rest)) => {
+                    let output = self
+                        .steps
+                        .get(id)
+                        .map(|output| &**output)
+                        .or_else(|| self.doc.get("steps")?.get(id.as_str()));
+                    if output.is_none() && rest.is_empty() {
+                        return Lookup::MissingLast;
+                    }
+                    (output, rest)
+                }
+                _ => return Lookup::Engine,
+            },
+            root => (self.doc.get(root), path.segments.as_slice()),
+        };
+        let mut value = match start {
+            Some(value) => value,
+            None => return Lookup::Engine,
+        };
+        for (position, segment) in segments.iter().enumerate() {
+            let next = match segment {
+                Segment::Key(key) => value.as_object().and_then(|object| object.get(key.as_str())),
+                Segment::Index(index) => value.as_array().and_then(|items| items.get(*index)),
+            };
+            match next {
+                Some(next) => value = next,
+                None if position + 1 == segments.len() && (value.is_object() || value.is_array()) => {
+                    return Lookup::MissingLast
+                }
+                None => return Lookup::Engine,
+            }
+        }
+        Lookup::Json(value)
+    }
+
+    /// Evaluates a [`FastExpr`]; `None` when the engine must (or `Missing` at the end).
+    fn evaluate(&self, expression: &FastExpr) -> Option<FastValue<'_>> {
+        let mut value = match self.lookup(&expression.path) {
+            Lookup::Json(value) => FastValue::Json(std::borrow::Cow::Borrowed(value)),
+            Lookup::Text(text) => FastValue::Text(std::borrow::Cow::Borrowed(text)),
+            Lookup::MissingLast => FastValue::Missing,
+            Lookup::Engine => return None,
+        };
+        for filter in &expression.filters {
+            value = match (filter, value) {
+                (FastFilter::Default(literal), FastValue::Missing) => {
+                    FastValue::Json(std::borrow::Cow::Owned(literal.clone()))
+                }
+                (FastFilter::Default(_), found) => found,
+                (_, FastValue::Missing) => return None,
+                (FastFilter::Json, FastValue::Json(json)) => {
+                    FastValue::Text(std::borrow::Cow::Owned(serde_json::to_string(&*json).ok()?))
+                }
+                (FastFilter::Json, FastValue::Text(text)) => {
+                    FastValue::Text(std::borrow::Cow::Owned(serde_json::to_string(&*text).ok()?))
+                }
+                (text_filter, found) => {
+                    let text = match &found {
+                        FastValue::Text(text) => text.as_ref(),
+                        FastValue::Json(json) => json.as_str()?,
+                        FastValue::Missing => return None,
+                    };
+                    let changed = match text_filter {
+                        FastFilter::Upper => text.to_uppercase(),
+                        FastFilter::Lower => text.to_lowercase(),
+                        _ => text.trim().to_string(),
+                    };
+                    FastValue::Text(std::borrow::Cow::Owned(changed))
+                }
+            };
+        }
+        match value {
+            FastValue::Missing => None,
+            other => Some(other),
+        }
     }
 }
 
@@ -885,6 +1443,133 @@ mod tests {
             .unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].name, "actions[0].body.b[0]");
+    }
+
+    #[test]
+    fn fast_paths_render_like_the_engine() {
+        let texts = [
+            "{{ body.project.name }}",
+            "id {{ body.id }}/{{ body.timeInterval.offsetStart }} {{ body.billable }}",
+            "{{ headers['x-request-id'] }}",
+            "{{ body.tags[0].name }}",
+            "{{ steps.tag.body.id }}:{{ steps['tag'].status }}",
+            "Bearer {{ secrets.API_KEY }}",
+            "{{ body.hourlyRate }}",
+            "{{ body.project }}",
+            "{{ body.nothing }}",
+            "{{ body.tags[5].name }}",
+            "{{ secrets.MISSING }}",
+            "{{ event.receivedAt }} ",
+            "{{ body.description | upper }} ({{ body.user.name | lower }})",
+            "{{ body.nothing | default('none') | upper }}",
+            "{{ body.nothing | d(\"a|b\") }}",
+            "{{ body.user | json }}",
+            "{{ body.user.name | tojson }}",
+            "{{ body.tags[9] | default(3) }}",
+            "{{ secrets.MISSING | d('x') }}",
+            "{{ secrets.API_KEY | upper }}",
+            "{{ body.description | trim | lower }}",
+            "{{ body.timeInterval.offsetStart | upper }}",
+            "{{ body.nothing.deeper | default('x') }}",
+            "{{ body.description.deeper | default('x') }}",
+            "{{ steps.nope | default('none') }}",
+            "{{ steps.nope.body | default('none') }}",
+            "{{ body.hourlyRate | default('none') }}",
+            "{{ body.project | upper }}",
+        ];
+        let values = [
+            "{{ body.project }}",
+            "{{ body.tags }}",
+            "{{ body.tags[0] }}",
+            "{{ body.timeInterval.offsetStart }}",
+            "{{ body.hourlyRate }}",
+            "{{ body.billable }}",
+            "{{ steps.tag.body }}",
+            "{{ secrets.API_KEY }}",
+            "{{ body.nothing }}",
+            "{{ body.description.x }}",
+            "{{ body.nothing | default(0) }}",
+            "{{ body.nothing | default('x') | upper }}",
+            "{{ body.project | json }}",
+            "{{ body.tags | default('none') }}",
+            "{{ body.nothing }}",
+        ];
+        for masked in [false, true] {
+            let ctx = if masked { RenderContext::masked(&doc()) } else { ctx() };
+            let mut fast = Templates::new();
+            let mut slow = Templates::new();
+            slow.fast_paths = false;
+            for (index, text) in texts.iter().enumerate() {
+                let name = format!("t{index}");
+                let fast_text = fast.add(&name, text).unwrap();
+                let slow_text = slow.add(&name, text).unwrap();
+                assert_eq!(fast.render(&fast_text, &ctx), slow.render(&slow_text, &ctx), "{text}");
+            }
+            for (index, text) in values.iter().enumerate() {
+                let name = format!("v{index}");
+                let value = Value::String(text.to_string());
+                let fast_value = fast.add_value(&name, &value).unwrap();
+                let slow_value = slow.add_value(&name, &value).unwrap();
+                assert_eq!(
+                    fast.render_value(&fast_value, &ctx),
+                    slow.render_value(&slow_value, &ctx),
+                    "{text}"
+                );
+            }
+        }
+        for fast in [
+            "a {{ body.x }} b",
+            "{{ body.d | upper }} ({{ body.u.name | lower }})",
+            "{{ b | d('a|b') | json }}",
+        ] {
+            let fast = fast.replace("{{ b ", "{{ body ");
+            assert!(
+                matches!(
+                    Templates::new().add("t", &fast).unwrap(),
+                    CompiledText::Template(TextTemplate { fast: Some(_), .. })
+                ),
+                "{fast}"
+            );
+        }
+        for slow_only in [
+            "{{ body.x | title }}",
+            "{{ body.x | default(a) }}",
+            "{{- body.x }}",
+            "{% if x %}{% endif %}",
+            "{{ body.x }}\n",
+            "{{ 1 }}",
+        ] {
+            assert_eq!(fast_pieces(slow_only), None, "{slow_only}");
+        }
+    }
+
+    #[test]
+    fn lazy_documents_work_with_filters_and_loops() {
+        assert_eq!(
+            render("{{ body.tags | map(attribute='name') | join(',') }}").unwrap(),
+            "new"
+        );
+        assert_eq!(render("{{ body.project | length > 3 }}").unwrap(), "true");
+        assert_eq!(
+            render("{% for key in body.user %}{{ key }};{% endfor %}").unwrap(),
+            "id;name;status;"
+        );
+        assert_eq!(render("{{ body.tags[0]['name'] }}").unwrap(), "new");
+        assert_eq!(
+            render("{% if body.customFieldValues %}x{% else %}empty{% endif %}").unwrap(),
+            "empty"
+        );
+        assert_eq!(
+            render("{{ body.user | json }}").unwrap(),
+            r#"{"id":"684446430300f917a02c198a","name":"johndoe","status":"ACTIVE"}"#
+        );
+        let mut ctx = ctx();
+        ctx.add_step("later", &json!({ "status": 200, "body": [1, 2], "headers": {} }));
+        assert_eq!(
+            render_str("{{ steps.later.body | sum }} {{ steps.tag.status }}", &ctx).unwrap(),
+            "3 201"
+        );
+        assert_eq!(ctx.workspace_id(), Some("684446430300f917a02c198b"));
     }
 
     #[test]

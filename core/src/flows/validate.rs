@@ -401,15 +401,15 @@ fn check_actions(
         });
         // A step that compiled still counts as broken for the preview when its own checks
         // found something that makes it unsendable; the problems list says what.
-        let step = step.or_else(|message| {
-            Err(if message.is_empty() {
+        let step = step.map_err(|message| {
+            if message.is_empty() {
                 problems[before..]
                     .first()
                     .map(|problem| problem.message.clone())
                     .unwrap_or_else(|| "This step cannot be prepared.".to_string())
             } else {
                 message
-            })
+            }
         });
         steps.push(step);
     }
@@ -574,7 +574,8 @@ fn collect_value_names(value: &super::template::CompiledValue, names: &mut Vec<S
     use super::template::CompiledValue;
     match value {
         CompiledValue::Literal(_) => {}
-        CompiledValue::Text(name) | CompiledValue::Typed(name) => names.push(name.clone()),
+        CompiledValue::Text(super::template::TextTemplate { name, .. })
+        | CompiledValue::Typed(super::template::TypedTemplate { name, .. }) => names.push(name.clone()),
         CompiledValue::Array(items) => items.iter().for_each(|item| collect_value_names(item, names)),
         CompiledValue::Object(entries) => entries.iter().for_each(|(_, item)| collect_value_names(item, names)),
     }
