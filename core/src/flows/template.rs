@@ -12,7 +12,7 @@
 //!
 //! Filters: `default('x')` (or `d`) for values that may be missing, `lower`, `upper`, `trim`,
 //! `replace('a', 'b')`, `json` (also `tojson`: the value as JSON text, `json(2)` indented),
-//! `date(format, offset)` and the other standard minijinja filters (`length`, `join(', ')`,
+//! `date(format, offset)`, `times(n)` and the other standard minijinja filters (`length`, `join(', ')`,
 //! `first`, `round`, `int`, …). Tests such as `is defined` work in `{% if %}`.
 //!
 //! `date` takes an RFC 3339 text (`2025-06-16T07:05:00Z`; a date-time without offset is
@@ -28,6 +28,8 @@
 //! - **Undefined is an error.** `{{ body.nope }}` fails the step instead of sending an empty
 //!   text. `{{ body.nope | default('none') }}` is fine. `default` rescues the last name
 //!   only; for a missing parent write `{{ (body.project | default({})).name | default('') }}`.
+//! - **No `*`** (it also repeats texts): multiply numbers with `{{ body.hours | times(60) }}`.
+//!   `range()` gives at most 1,000 numbers; `indent`, `batch` and `slice` are not available.
 //! - **Block tags** are `if`/`elif`/`else`/`endif`, `for`/`endfor` and `raw`/`endraw` only
 //!   (no `set`, `macro`, `include`…): templates fill in requests, they are not programs.
 //! - **Limits**: at most 10,000 characters of template and 1 MiB of output; every render has
@@ -115,10 +117,17 @@ fn check_blocks(source: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The names used as filters (`| name`) in a template's expressions and tags, string
-/// literals skipped.
-fn filter_names(source: &str) -> BTreeSet<String> {
-    let mut names = BTreeSet::new();
+/// What a text scan of a template's expressions and tags (string literals skipped) finds.
+#[derive(Debug, Default)]
+struct CodeScan {
+    /// Names used as filters (`| name`).
+    filters: BTreeSet<String>,
+    /// Whether the `*` operator is used (`**` is not counted).
+    multiplies: bool,
+}
+
+fn scan_code(source: &str) -> CodeScan {
+    let mut scan = CodeScan::default();
     let bytes = source.as_bytes();
     let mut index = 0;
     let mut in_code = false;
@@ -142,6 +151,12 @@ fn filter_names(source: &str) -> BTreeSet<String> {
         } else if matches!(byte, b'}' | b'%') && next == Some(b'}') {
             in_code = false;
             index += 1;
+        } else if byte == b'*' {
+            if next == Some(b'*') {
+                index += 1;
+            } else {
+                scan.multiplies = true;
+            }
         } else if byte == b'|' {
             let name: String = source[index + 1..]
                 .trim_start()
@@ -149,12 +164,63 @@ fn filter_names(source: &str) -> BTreeSet<String> {
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
                 .collect();
             if !name.is_empty() {
-                names.insert(name);
+                scan.filters.insert(name);
             }
         }
         index += 1;
     }
-    names
+    scan
+}
+
+/// The most items `range()` may produce (minijinja allows 100,000).
+const MAX_RANGE_ITEMS: i64 = 1_000;
+
+/// `range(stop)` / `range(start, stop, step)` as in Python, at most [`MAX_RANGE_ITEMS`] items.
+fn range_function(lower: i64, upper: Option<i64>, step: Option<i64>) -> Result<JinjaValue, Error> {
+    let (start, stop) = match upper {
+        Some(upper) => (lower, upper),
+        None => (0, lower),
+    };
+    let step = step.unwrap_or(1);
+    if step == 0 {
+        return Err(Error::new(ErrorKind::InvalidOperation, "range: the step cannot be 0"));
+    }
+    let span = if step > 0 { stop.saturating_sub(start) } else { start.saturating_sub(stop) };
+    let count = if span <= 0 { 0 } else { (span - 1) / step.saturating_abs() + 1 };
+    if count > MAX_RANGE_ITEMS {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("range: at most {MAX_RANGE_ITEMS} items"),
+        ));
+    }
+    Ok(JinjaValue::from(
+        (0..count).map(|index| start + index * step).collect::<Vec<i64>>(),
+    ))
+}
+
+/// `times(factor)`: multiplies numbers (the `*` operator is not available because it also
+/// repeats texts).
+fn times_filter(value: JinjaValue, factor: JinjaValue) -> Result<JinjaValue, Error> {
+    if let (Some(a), Some(b)) = (value.as_i64(), factor.as_i64()) {
+        if let Some(product) = a.checked_mul(b) {
+            return Ok(JinjaValue::from(product));
+        }
+    }
+    let not_a_number = |what: &JinjaValue| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("times: {what} is not a number"),
+        )
+    };
+    if value.as_str().is_some() || value.is_undefined() {
+        return Err(not_a_number(&value));
+    }
+    if factor.as_str().is_some() {
+        return Err(not_a_number(&factor));
+    }
+    let a = f64::try_from(value.clone()).map_err(|_| not_a_number(&value))?;
+    let b = f64::try_from(factor.clone()).map_err(|_| not_a_number(&factor))?;
+    Ok(JinjaValue::from(a * b))
 }
 
 /// An `io::Write` that refuses to grow past [`MAX_OUTPUT_BYTES`].
@@ -303,8 +369,13 @@ pub fn environment() -> Environment<'static> {
     env.set_recursion_limit(64);
     env.set_debug(false);
     env.remove_global("debug");
-    // Indentation multiplies a text by its line count: not needed in requests.
-    env.remove_filter("indent");
+    // Filters that can allocate without bound from a small template (indentation times line
+    // count; batches and slices padded to any size); not needed to build requests.
+    for filter in ["indent", "batch", "slice"] {
+        env.remove_filter(filter);
+    }
+    env.add_function("range", range_function);
+    env.add_filter("times", times_filter);
     env.add_filter("json", json_filter);
     env.add_filter("tojson", json_filter);
     env.add_filter("date", date_filter);
@@ -712,8 +783,16 @@ impl Templates {
         self.env
             .add_template_owned(name.to_string(), template)
             .map_err(|error| describe(&error, shown))?;
+        let scan = scan_code(shown);
+        if scan.multiplies {
+            self.env.remove_template(name);
+            return Err(format!(
+                "The template `{}` uses `*`, which flow templates do not offer (it also repeats texts): multiply numbers with `| times(…)`.",
+                shorten(shown)
+            ));
+        }
         // minijinja resolves filters when rendering; find unknown ones now.
-        for filter in filter_names(shown) {
+        for filter in scan.filters {
             if let Err(error) = self.env.render_str(&format!("{{{{ none | {filter} }}}}"), ()) {
                 if error.kind() == ErrorKind::UnknownFilter {
                     self.env.remove_template(name);
@@ -1382,8 +1461,15 @@ mod tests {
     fn fuel_and_output_limits_stop_hostile_templates() {
         let error = render("{% for a in range(1000) %}{% for b in range(1000) %}{% endfor %}{% endfor %}").unwrap_err();
         assert!(error.contains("too much work"), "{error}");
-        let error = render("{% for a in range(100) %}{{ 'x' * 100000 }}{% endfor %}").unwrap_err();
+        let error = render("{% for a in range(1000) %}{{ body | json(8) }}{% endfor %}").unwrap_err();
         assert!(error.contains("output is larger"), "{error}");
+        assert!(render("{{ 'x' * 100000000 }}").unwrap_err().contains("uses `*`"));
+        assert!(render("{{ [1] | batch(1000000000000, 'x') | list }}").is_err());
+        assert!(render("{{ range(1001) | list | length }}").unwrap_err().contains("at most 1000"));
+        assert_eq!(render("{{ range(3) | join(',') }}/{{ range(5, 0, -2) | join(',') }}").unwrap(), "0,1,2/5,3,1");
+        assert_eq!(render("{{ 2 ** 3 }} {{ body.timeInterval.offsetStart | times(2) }} {{ 1.5 | times(2) }}").unwrap(), "8 39600 3.0");
+        assert!(render("{{ body.description | times(2) }}").unwrap_err().contains("not a number"));
+        assert_eq!(render("{{ '*' }}").unwrap(), "*");
         let error = render("{{ 'ab' | replace('', 'abcdefgh') | replace('', 'abcdefgh') | replace('', 'abcdefgh') | replace('', 'abcdefgh') | replace('', 'abcdefgh') | replace('', 'abcdefgh') | replace('', 'abcdefgh') }}").unwrap_err();
         assert!(error.contains("too large"), "{error}");
         assert!(render("{% set x = 1 %}{{ x }}").unwrap_err().contains("not available"));
