@@ -340,8 +340,8 @@ pub fn compare(
     (draft_side, published_side, steps)
 }
 
-/// A comparison's difference flags.
-fn flag_differences(comparison: &mut EventComparison) {
+/// Sets a comparison's difference flags from its sides and steps.
+pub fn flag_differences(comparison: &mut EventComparison) {
     if let Some(published) = &comparison.published {
         let draft = &comparison.draft;
         comparison.trigger_differs = draft.triggered != published.triggered;

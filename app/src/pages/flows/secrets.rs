@@ -163,9 +163,13 @@ fn SecretsList(
             </p>
         }
     });
-    let empty = view.secrets.is_empty().then(|| {
-        view! { <p class="text-sm text-slate-500 dark:text-slate-400" data-testid="secrets-empty">"No secrets yet."</p> }
-    });
+    if view.secrets.is_empty() {
+        return view! {
+            {http_note}
+            <p class="text-sm text-slate-500 dark:text-slate-400" data-testid="secrets-empty">"No secrets yet."</p>
+        }
+        .into_any();
+    }
     let rows = view
         .secrets
         .into_iter()
@@ -231,6 +235,6 @@ fn SecretsList(
             </thead>
             <tbody>{rows}</tbody>
         </table>
-        {empty}
     }
+    .into_any()
 }
