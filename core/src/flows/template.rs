@@ -185,8 +185,16 @@ fn range_function(lower: i64, upper: Option<i64>, step: Option<i64>) -> Result<J
     if step == 0 {
         return Err(Error::new(ErrorKind::InvalidOperation, "range: the step cannot be 0"));
     }
-    let span = if step > 0 { stop.saturating_sub(start) } else { start.saturating_sub(stop) };
-    let count = if span <= 0 { 0 } else { (span - 1) / step.saturating_abs() + 1 };
+    let span = if step > 0 {
+        stop.saturating_sub(start)
+    } else {
+        start.saturating_sub(stop)
+    };
+    let count = if span <= 0 {
+        0
+    } else {
+        (span - 1) / step.saturating_abs() + 1
+    };
     if count > MAX_RANGE_ITEMS {
         return Err(Error::new(
             ErrorKind::InvalidOperation,
@@ -206,12 +214,8 @@ fn times_filter(value: JinjaValue, factor: JinjaValue) -> Result<JinjaValue, Err
             return Ok(JinjaValue::from(product));
         }
     }
-    let not_a_number = |what: &JinjaValue| {
-        Error::new(
-            ErrorKind::InvalidOperation,
-            format!("times: {what} is not a number"),
-        )
-    };
+    let not_a_number =
+        |what: &JinjaValue| Error::new(ErrorKind::InvalidOperation, format!("times: {what} is not a number"));
     if value.as_str().is_some() || value.is_undefined() {
         return Err(not_a_number(&value));
     }
@@ -1465,10 +1469,20 @@ mod tests {
         assert!(error.contains("output is larger"), "{error}");
         assert!(render("{{ 'x' * 100000000 }}").unwrap_err().contains("uses `*`"));
         assert!(render("{{ [1] | batch(1000000000000, 'x') | list }}").is_err());
-        assert!(render("{{ range(1001) | list | length }}").unwrap_err().contains("at most 1000"));
-        assert_eq!(render("{{ range(3) | join(',') }}/{{ range(5, 0, -2) | join(',') }}").unwrap(), "0,1,2/5,3,1");
-        assert_eq!(render("{{ 2 ** 3 }} {{ body.timeInterval.offsetStart | times(2) }} {{ 1.5 | times(2) }}").unwrap(), "8 39600 3.0");
-        assert!(render("{{ body.description | times(2) }}").unwrap_err().contains("not a number"));
+        assert!(render("{{ range(1001) | list | length }}")
+            .unwrap_err()
+            .contains("at most 1000"));
+        assert_eq!(
+            render("{{ range(3) | join(',') }}/{{ range(5, 0, -2) | join(',') }}").unwrap(),
+            "0,1,2/5,3,1"
+        );
+        assert_eq!(
+            render("{{ 2 ** 3 }} {{ body.timeInterval.offsetStart | times(2) }} {{ 1.5 | times(2) }}").unwrap(),
+            "8 39600 3.0"
+        );
+        assert!(render("{{ body.description | times(2) }}")
+            .unwrap_err()
+            .contains("not a number"));
         assert_eq!(render("{{ '*' }}").unwrap(), "*");
         let error = render("{{ 'ab' | replace('', 'abcdefgh') | replace('', 'abcdefgh') | replace('', 'abcdefgh') | replace('', 'abcdefgh') | replace('', 'abcdefgh') | replace('', 'abcdefgh') | replace('', 'abcdefgh') }}").unwrap_err();
         assert!(error.contains("too large"), "{error}");
