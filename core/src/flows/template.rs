@@ -90,7 +90,7 @@ pub fn single_expression(text: &str) -> Option<&str> {
     let inner = text.trim().strip_prefix("{{")?.strip_suffix("}}")?;
     let inner = inner.strip_prefix(['-', '+']).unwrap_or(inner);
     let inner = inner.strip_suffix('-').unwrap_or(inner);
-    if inner.contains("{{") || inner.contains("}}") || inner.contains("{%") || inner.contains("{#") {
+    if inner.contains("{{") || inner.contains("{%") || inner.contains("{#") {
         return None;
     }
     let inner = inner.trim();
@@ -718,23 +718,23 @@ impl Templates {
         match value {
             Value::String(text) if is_template(text) => {
                 let result = match single_expression(text) {
-                    Some(expression) => {
-                        check_blocks(text)
-                            .and_then(|()| self.check_length(text))
-                            .and_then(|()| {
-                                // Compiles the typed form; the text form is compiled too, so
-                                // that references and syntax errors read like the source.
-                                self.compile(name, text.clone(), text)?;
-                                let typed = format!("{{% set {TYPED_RESULT} = ({expression}) %}}");
-                                self.compile(&typed_name(name), typed, text)
+                    // The text form is compiled (and checked) first; the typed form is the
+                    // same expression assigned to a variable. Should it not compile (an odd
+                    // expression such as one holding `%}`), the string stays a text template.
+                    Some(expression) => self.compile(name, text.clone(), text).map(|()| {
+                        let typed = format!("{{% set {TYPED_RESULT} = ({expression}) %}}");
+                        if self.env.add_template_owned(typed_name(name), typed).is_ok() {
+                            CompiledValue::Typed(TypedTemplate {
+                                name: name.to_string(),
+                                fast: FastExpr::parse(expression),
                             })
-                            .map(|()| {
-                                CompiledValue::Typed(TypedTemplate {
-                                    name: name.to_string(),
-                                    fast: FastExpr::parse(expression),
-                                })
+                        } else {
+                            CompiledValue::Text(TextTemplate {
+                                name: name.to_string(),
+                                fast: fast_pieces(text),
                             })
-                    }
+                        }
+                    }),
                     None => self.compile(name, text.clone(), text).map(|()| {
                         CompiledValue::Text(TextTemplate {
                             name: name.to_string(),
@@ -1533,6 +1533,14 @@ mod tests {
             })
         );
         assert!(render_value(&json!({ "x": "{{ body.nope }}" }), &ctx()).is_err());
+        assert_eq!(
+            render_value(
+                &json!({ "nested": "{{ {'a': {'b': body.billable}} }}", "odd": "{{ '%}' }}" }),
+                &ctx()
+            )
+            .unwrap(),
+            json!({ "nested": { "a": { "b": true } }, "odd": "%}" })
+        );
         assert_eq!(
             render_value(&json!({ "x": "{{ body.nope | default(0) }}" }), &ctx()).unwrap(),
             json!({ "x": 0 })
