@@ -323,6 +323,9 @@ fn BodyEditor(uid: u64, index: Memo<Option<usize>>, operation_id: Memo<String>) 
     }
 }
 
+/// A change to an HTTP action's method and URL.
+type HttpEdit = Box<dyn FnOnce(&mut String, &mut String)>;
+
 #[component]
 fn HttpForm(uid: u64, index: Memo<Option<usize>>) -> impl IntoView {
     let state = expect_context::<EditorState>();
@@ -335,7 +338,7 @@ fn HttpForm(uid: u64, index: Memo<Option<usize>>) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let write = move |f: Box<dyn FnOnce(&mut String, &mut String)>| {
+    let write = move |f: HttpEdit| {
         let Some(index) = index.get_untracked() else {
             return;
         };
@@ -408,7 +411,14 @@ fn HttpForm(uid: u64, index: Memo<Option<usize>>) -> impl IntoView {
     );
     let methods = HTTP_METHODS
         .into_iter()
-        .map(|method| view! { <option value=method>{method}</option> })
+        .map(|option| {
+            view! {
+                <option value=option prop:selected=move || read(|action| match action {
+                    Action::Http { method, .. } => method.clone(),
+                    _ => String::new(),
+                }) == option>{option}</option>
+            }
+        })
         .collect_view();
     let http_off = !state.catalog.with_value(|catalog| catalog.generic_http);
     view! {
@@ -422,7 +432,6 @@ fn HttpForm(uid: u64, index: Memo<Option<usize>>) -> impl IntoView {
                 <label class=LABEL>
                     "Method"
                     <select class=INPUT data-testid="http-method" aria-invalid=move || invalid(&method_problems.get())
-                            prop:value=move || read(|action| match action { Action::Http { method, .. } => method.clone(), _ => String::new() })
                             on:change=move |event| {
                                 let value = event_target_value(&event);
                                 write(Box::new(move |method, _| *method = value));

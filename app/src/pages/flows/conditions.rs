@@ -109,13 +109,13 @@ pub fn ConditionsEditor(#[prop(into)] suggestions: Signal<Vec<String>>) -> impl 
             <Show when=move || { group_count.get() > 1 }>
                 <label class="flex items-center gap-2 text-sm">
                     "Run when"
-                    <select class=INPUT data-testid="conditions-combine" prop:value=move || combine.get()
+                    <select class=INPUT data-testid="conditions-combine"
                             on:change=move |event| {
                                 let combine = parse_combine(&event_target_value(&event));
                                 state.draft.update(|def| def.conditions.combine = combine);
                             }>
-                        <option value="all">"all groups hold"</option>
-                        <option value="any">"any group holds"</option>
+                        <option value="all" prop:selected=move || combine.get() == "all">"all groups hold"</option>
+                        <option value="any" prop:selected=move || combine.get() == "any">"any group holds"</option>
                     </select>
                 </label>
             </Show>
@@ -165,7 +165,7 @@ fn GroupEditor(group: usize) -> impl IntoView {
             <div class="mb-2 flex items-center gap-2 text-sm">
                 <span class="font-medium">{format!("Group {}", group + 1)}</span>
                 <span class="text-slate-500 dark:text-slate-400">"holds when"</span>
-                <select class=INPUT data-testid=format!("group-combine-{group}") prop:value=move || combine.get()
+                <select class=INPUT data-testid=format!("group-combine-{group}")
                         on:change=move |event| {
                             let combine = parse_combine(&event_target_value(&event));
                             state.draft.update(|def| {
@@ -174,8 +174,8 @@ fn GroupEditor(group: usize) -> impl IntoView {
                                 }
                             });
                         }>
-                    <option value="all">"all rules hold"</option>
-                    <option value="any">"any rule holds"</option>
+                    <option value="all" prop:selected=move || combine.get() == "all">"all rules hold"</option>
+                    <option value="any" prop:selected=move || combine.get() == "any">"any rule holds"</option>
                 </select>
                 <button type="button" class=format!("ml-auto {DANGER}") data-testid=format!("remove-group-{group}")
                         on:click=remove_group>"Remove group"</button>
@@ -239,7 +239,9 @@ fn RuleEditor(group: usize, rule: usize) -> impl IntoView {
     };
     let options = Operator::ALL
         .into_iter()
-        .map(|operator| view! { <option value=operator.as_str()>{operator.label()}</option> })
+        .map(|option| {
+            view! { <option value=option.as_str() prop:selected=move || operator.get() == option>{option.label()}</option> }
+        })
         .collect_view();
     let remove = move |_| {
         state.draft.update(|def| {
@@ -276,7 +278,6 @@ fn RuleEditor(group: usize, rule: usize) -> impl IntoView {
                 <FieldProblems messages=path_problems test_id=path_problems_id/>
             </div>
             <select class=INPUT aria-label="Operator" data-testid=operator_id
-                    prop:value=move || operator.get().as_str()
                     on:change=move |event| {
                         if let Some(operator) = Operator::parse(&event_target_value(&event)) {
                             write(Box::new(move |rule| rule.operator = operator));

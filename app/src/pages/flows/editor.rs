@@ -39,7 +39,10 @@ pub fn action_from_draft(draft: &ActionDraft, workspace_id: &str) -> FlowAction 
     let params: BTreeMap<String, String> = draft
         .params
         .iter()
-        .filter(|(name, value)| !value.trim().is_empty() && !(*name == "workspaceId" && *value == workspace_id))
+        .filter(|(name, value)| {
+            let session_workspace = *name == "workspaceId" && *value == workspace_id;
+            !value.trim().is_empty() && !session_workspace
+        })
         .map(|(name, value)| (name.clone(), value.clone()))
         .collect();
     FlowAction::Clockify {
@@ -167,6 +170,7 @@ fn EditorBody(catalog: FlowCatalog, detail: Option<FlowDetail>, action: Option<S
         session.addon_key.clone(),
         session.workspace_id.clone(),
         initial,
+        detail.is_some(),
     );
     provide_context(state);
     let preview_state = PreviewState::new(state, session.token.clone());
@@ -187,11 +191,14 @@ fn EditorBody(catalog: FlowCatalog, detail: Option<FlowDetail>, action: Option<S
     let tab = RwSignal::new(Tab::Build);
     let import_open = RwSignal::new(false);
     let confirm_delete = RwSignal::new(false);
-    // The server's problems hold until the next edit.
+    // The server's problems hold until the next edit; the first edit shows the browser's.
     Effect::new(move |previous: Option<()>| {
         state.draft.track();
         if previous.is_some() {
             state.server_problems.set(Vec::new());
+            if !state.touched.get_untracked() {
+                state.touched.set(true);
+            }
         }
     });
 
@@ -214,6 +221,7 @@ fn EditorBody(catalog: FlowCatalog, detail: Option<FlowDetail>, action: Option<S
     let token = session.token.clone();
     let save = Action::new_local(move |publish: &bool| {
         let (token, publish) = (token.clone(), *publish);
+        state.touched.set(true);
         let def = state.draft.get_untracked();
         let id = stored.with_untracked(|stored| stored.id.clone());
         async move {
@@ -524,7 +532,7 @@ fn BuildTab(flow_id: Memo<Option<String>>) -> impl IntoView {
     let draft: Signal<FlowDefinition> = state.draft.into();
     view! {
         <div class="flex flex-col gap-4">
-            <div class="grid items-start gap-4 lg:grid-cols-[minmax(0,1fr)_340px]">
+            <div class="grid items-start gap-4 md:grid-cols-[minmax(0,1fr)_320px]">
                 <fieldset disabled=state.read_only class="m-0 flex min-w-0 flex-col gap-4 border-0 p-0">
                     <section class=card data-testid="section-trigger">
                         {section("1. When", "The events that start the flow.")}
@@ -539,7 +547,7 @@ fn BuildTab(flow_id: Memo<Option<String>>) -> impl IntoView {
                         <ActionsEditor/>
                     </section>
                 </fieldset>
-                <div class="lg:sticky lg:top-2">
+                <div class="md:sticky md:top-2">
                     <PreviewPanel/>
                 </div>
             </div>

