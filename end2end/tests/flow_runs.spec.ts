@@ -115,6 +115,7 @@ test("a failing run shows each step's request and response, retries from the fai
   );
   await expect(runs.getByTestId("runs-chart")).toHaveAttribute("data-total", "1");
   await expect(row.getByTestId("run-error")).toContainText("step project");
+  await expect(row.getByTestId("run-attempts")).toHaveText("1");
 
   // The detail: both steps with their rendered requests and the responses, the event's body.
   await row.click();
@@ -231,6 +232,17 @@ test("a draft is tested on recent events beside the published version, differenc
   await expect(tagRow.locator('[data-side="published"]')).toContainText('"name": "run ');
   await panel.scrollIntoViewIfNeeded();
   await screenshot(page, "flow-draft-test");
+
+  // Saved, the changed draft is tested the same way in the dark theme.
+  await frame.getByTestId("flow-save").click();
+  await expect(frame.getByTestId("unsaved")).toHaveCount(0);
+  const dark = await openFlows(page, "universal-webhook", "DARK");
+  await dark.locator(`[data-testid="flow-row"][data-name="${name}"]`).getByTestId("flow-link").click();
+  const darkPanel = dark.getByTestId("draft-test");
+  await darkPanel.getByTestId("draft-test-run").click();
+  await expect(darkPanel.getByTestId("draft-test-result")).not.toHaveAttribute("data-differing", "0");
+  await darkPanel.scrollIntoViewIfNeeded();
+  await screenshot(page, "flow-draft-test-dark");
   expect(errors).toEqual([]);
 });
 

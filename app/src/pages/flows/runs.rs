@@ -321,7 +321,7 @@ fn RunsTable(
                         {flow_header}
                         <th class="pb-1 pr-3 font-semibold">"Event type"</th>
                         <th class="pb-1 pr-3 font-semibold">"Status"</th>
-                        <th class="pb-1 pr-3 text-right font-semibold">"Attempts"</th>
+                        <th class="pb-1 pr-3 text-right font-semibold" title="Attempts made since the run was queued (or last retried)">"Attempts"</th>
                         <th class="pb-1 pr-3 text-right font-semibold">"Duration"</th>
                         <th class="pb-1 font-semibold">"Error"</th>
                     </tr>
@@ -379,7 +379,7 @@ fn RunRow(run: RunSummary, selected: RwSignal<Option<String>>, show_flow: bool) 
             {flow_cell}
             <td class="py-1.5 pr-3 font-mono text-xs">{run.event_type}</td>
             <td class="py-1.5 pr-3"><RunStatusBadge status=run.status.clone() test_id="run-status"/></td>
-            <td class="py-1.5 pr-3 text-right text-sm tabular-nums" data-testid="run-attempts">{run.attempts.to_string()}</td>
+            <td class="py-1.5 pr-3 text-right text-sm tabular-nums" data-testid="run-attempts">{run.tries.to_string()}</td>
             <td class="whitespace-nowrap py-1.5 pr-3 text-right text-sm tabular-nums">{duration}</td>
             <td class="max-w-xs truncate py-1.5 text-xs text-red-700 dark:text-red-300" title=error_title data-testid="run-error">{error}</td>
         </tr>
@@ -565,7 +565,7 @@ fn RunBody(run: RunDetail) -> impl IntoView {
                 <Field label="Queued" value=summary.time.clone()/>
                 <Field label="Finished" value=finished/>
                 <Field label="Duration" value=duration/>
-                <Field label="Retryable failures" value=summary.attempts.to_string() test_id="run-detail-attempts"/>
+                <Field label="Attempts" value=summary.tries.to_string() test_id="run-detail-attempts"/>
                 <div class="col-span-2 flex flex-col gap-0.5">
                     <dt class="text-xs text-slate-500 dark:text-slate-400">"Run id"</dt>
                     <dd class="break-all font-mono text-xs">{summary.id.clone()}</dd>

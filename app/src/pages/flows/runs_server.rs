@@ -71,8 +71,10 @@ pub struct RunSummary {
     pub event_id: String,
     pub event_type: String,
     pub status: String,
-    /// Attempts that ended in a retryable failure.
+    /// Attempts that ended in a retryable failure (since the last manual retry).
     pub attempts: i64,
+    /// Attempts made or in progress (see [`tries`]).
+    pub tries: i64,
     /// From queued to finished; `None` while it has not finished.
     pub duration_ms: Option<i64>,
     pub error: Option<String>,
@@ -221,6 +223,16 @@ pub struct DraftTestView {
     pub published_problems: Vec<String>,
     /// Events where the versions differ.
     pub differing: i64,
+}
+
+/// Attempts a run has made (or is making) since it was queued or last retried by hand:
+/// `attempts` counts only the retryable failures, so a run that ended (succeeded or failed)
+/// or is running has one more.
+pub fn tries(status: &str, attempts: i64) -> i64 {
+    match status {
+        "succeeded" | "failed" | "running" => attempts + 1,
+        _ => attempts,
+    }
 }
 
 /// `850 ms`, `1.2 s`, `2 min 5 s`, `3 h 4 min`.
@@ -372,7 +384,7 @@ mod ssr {
     use leptos::prelude::ServerFnError;
     use serde_json::Value;
 
-    use super::{pretty_json, AttemptView, RunSummary, StepView};
+    use super::{pretty_json, tries, AttemptView, RunSummary, StepView};
     use crate::backend::{to_server_error, UiBackend};
 
     /// Unix ms as `2026-11-28 23:45:07 UTC`.
@@ -386,6 +398,7 @@ mod ssr {
 
     pub fn summary(run: RunRow, names: &HashMap<String, String>) -> RunSummary {
         RunSummary {
+            tries: tries(&run.status, run.attempts),
             time: format_seconds(run.created_at),
             flow_name: names
                 .get(&run.flow_id)
@@ -1164,5 +1177,11 @@ mod tests {
         assert!(can_retry("dead") && !can_retry("succeeded"));
         assert!(can_rerun("succeeded") && !can_rerun("retrying"));
         assert!(is_active("queued") && !is_active("failed"));
+        assert_eq!(tries("succeeded", 0), 1);
+        assert_eq!(tries("failed", 2), 3);
+        assert_eq!(tries("running", 1), 2);
+        assert_eq!(tries("retrying", 1), 1);
+        assert_eq!(tries("dead", 4), 4);
+        assert_eq!(tries("queued", 0), 0);
     }
 }
