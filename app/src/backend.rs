@@ -29,6 +29,9 @@ pub struct UiBackend {
     pub public_base_url: String,
     /// Environment overrides of setting defaults: (add-on key, setting id) -> value.
     pub setting_overrides: Arc<addon_core::settings::SettingOverrides>,
+    /// The flow runtime: woken after a publish, a replay or a retry; says whether flows run
+    /// at all (`UW_ENABLE_FLOWS`).
+    pub flows: addon_core::flows::runtime::FlowRuntime,
 }
 
 /// The backend from context, or a clear error.

@@ -10,6 +10,7 @@ pub mod bootstrap;
 pub mod claims;
 pub mod events;
 pub mod explorer;
+pub mod flows;
 pub mod manifest;
 pub mod openapi;
 pub mod profile;

@@ -15,6 +15,11 @@ test("a setting changed in our page is saved in Clockify and shown on Clockify's
   await expect(retention.getByTestId("setting-input")).toHaveValue("30");
   await screenshot(page, "universal-webhook-settings-saved");
 
+  // In effect without a restart: the webhook log now keeps events for 30 days.
+  await frame.locator('[data-nav="Webhooks"]').click();
+  await expect(frame.getByTestId("retention-notice")).toHaveAttribute("data-days", "30");
+  await expect(frame.getByTestId("retention-notice")).toContainText("kept for 30 days");
+
   await page.goto("/workspace/settings?addon=universal-webhook");
   await expect(page.locator('#addon-settings [name="webhook_log_retention_days"]')).toHaveValue("30");
 });

@@ -396,3 +396,27 @@ test("with custom sources turned off in the settings, the tab says so and their 
   expect(await postSigned(request, url, secret, body())).toBe(200);
   expect(errors).toEqual([]);
 });
+
+test("Universal Webhook repairs a workspace webhook deleted in Clockify", async ({ page, request }) => {
+  const errors = watchConsole(page);
+  const frame = await openWebhooks(page, "universal-webhook");
+  await frame.locator('[data-tab="Subscriptions"]').click();
+  await expect(frame.getByTestId("subscription-summary")).toContainText("(31 exist now)");
+
+  // An admin deletes one of the 31 API-created webhooks in Clockify.
+  const listed = await request.get(`${SIM_URL}/sim/webhooks`);
+  const subscriptions = (await listed.json()) as { addon: string; kind: string; webhookId: string | null; event: string }[];
+  const victim = subscriptions.find((s) => s.addon === "universal-webhook" && s.kind === "api" && s.webhookId);
+  expect(victim, JSON.stringify(subscriptions.slice(0, 3))).toBeTruthy();
+  const deleted = await request.delete(`${SIM_URL}/sim/webhooks/${victim!.webhookId}`);
+  expect(deleted.ok(), await deleted.text()).toBeTruthy();
+
+  await frame.getByTestId("repair-webhooks").click();
+  await expect(frame.getByTestId("repair-outcome")).toContainText("1 created, 0 removed, 30 already in place");
+  await expect(frame.getByTestId("subscription-summary")).toContainText("(31 exist now)");
+  // The repaired subscription receives events again.
+  const after = (await (await request.get(`${SIM_URL}/sim/webhooks`)).json()) as typeof subscriptions;
+  expect(after.filter((s) => s.addon === "universal-webhook" && s.event === victim!.event)).toHaveLength(1);
+  await screenshot(page, "universal-webhook-subscriptions-repaired");
+  expect(errors).toEqual([]);
+});

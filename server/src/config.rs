@@ -48,6 +48,14 @@ pub struct Config {
     /// Caps the page size the bootstrap asks for (tests and benchmarks use small pages).
     pub bootstrap_page_size: Option<u32>,
     pub production: bool,
+    /// `UW_ENABLE_FLOWS`: false stops the flow runtime and makes every flow editor read-only.
+    pub flows_enabled: bool,
+    /// `UW_HTTP_ALLOW_PRIVATE_NETWORKS`: lets generic HTTP actions reach private and loopback
+    /// addresses. For local development and benchmarks only; refused in production.
+    pub http_allow_private_networks: bool,
+    /// `FLOW_RETRY_BASE_MS`: the first retry's delay (doubling up to five minutes, full
+    /// jitter). Tests and benchmarks shorten it.
+    pub flow_retry_base_ms: u64,
     /// Environment overrides of setting defaults: (add-on key, setting id) -> value.
     pub setting_overrides: BTreeMap<(String, String), Value>,
 }
@@ -68,6 +76,9 @@ struct RawConfig {
     log_level: Option<String>,
     bootstrap_page_size: Option<String>,
     production: Option<String>,
+    enable_flows: Option<String>,
+    http_allow_private_networks: Option<String>,
+    flow_retry_base_ms: Option<String>,
 }
 
 const ENV_KEYS: &[&str] = &[
@@ -84,6 +95,9 @@ const ENV_KEYS: &[&str] = &[
     "LOG_LEVEL",
     "BOOTSTRAP_PAGE_SIZE",
     "PRODUCTION",
+    "UW_ENABLE_FLOWS",
+    "UW_HTTP_ALLOW_PRIVATE_NETWORKS",
+    "FLOW_RETRY_BASE_MS",
 ];
 
 /// Why the configuration cannot be used: one line per problem.
@@ -130,12 +144,28 @@ impl Config {
                     "FRAME_ANCESTORS" => &mut raw.frame_ancestors,
                     "LOG_LEVEL" => &mut raw.log_level,
                     "BOOTSTRAP_PAGE_SIZE" => &mut raw.bootstrap_page_size,
+                    "UW_ENABLE_FLOWS" => &mut raw.enable_flows,
+                    "UW_HTTP_ALLOW_PRIVATE_NETWORKS" => &mut raw.http_allow_private_networks,
+                    "FLOW_RETRY_BASE_MS" => &mut raw.flow_retry_base_ms,
                     _ => &mut raw.production,
                 };
                 *slot = Some(value);
             }
         }
         check(raw, &env)
+    }
+}
+
+/// A true/false variable; `default` when unset.
+fn flag(name: &str, value: Option<&str>, default: bool, problems: &mut Vec<String>) -> bool {
+    match value.map(str::to_ascii_lowercase).as_deref() {
+        None => default,
+        Some("false" | "0" | "no") => false,
+        Some("true" | "1" | "yes") => true,
+        Some(other) => {
+            problems.push(format!("{name}: {other:?} must be true or false"));
+            default
+        }
     }
 }
 
@@ -146,14 +176,18 @@ fn check(raw: RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<Config,
         problems.push(format!("LISTEN_ADDR: {listen:?} is not an address like 127.0.0.1:3000"));
         SocketAddr::from(([127, 0, 0, 1], 3000))
     });
-    let production = match raw.production.as_deref().map(str::to_ascii_lowercase).as_deref() {
-        None | Some("false" | "0" | "no") => false,
-        Some("true" | "1" | "yes") => true,
-        Some(other) => {
-            problems.push(format!("PRODUCTION: {other:?} must be true or false"));
-            false
-        }
-    };
+    let production = flag("PRODUCTION", raw.production.as_deref(), false, &mut problems);
+    let flows_enabled = flag("UW_ENABLE_FLOWS", raw.enable_flows.as_deref(), true, &mut problems);
+    let http_allow_private_networks = flag(
+        "UW_HTTP_ALLOW_PRIVATE_NETWORKS",
+        raw.http_allow_private_networks.as_deref(),
+        false,
+        &mut problems,
+    );
+    if production && http_allow_private_networks {
+        problems
+            .push("UW_HTTP_ALLOW_PRIVATE_NETWORKS: never in production (flows could reach internal services)".into());
+    }
     let public_base_url = raw
         .public_base_url
         .clone()
@@ -167,6 +201,18 @@ fn check(raw: RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<Config,
     } else if production && !public_base_url.starts_with("https://") {
         problems.push("PUBLIC_BASE_URL: production needs an https:// URL that Clockify can reach".into());
     }
+    let flow_retry_base_ms = match raw.flow_retry_base_ms.as_deref() {
+        None => 2_000,
+        Some(text) => match text.trim().parse::<u64>() {
+            Ok(value) if (1..=600_000).contains(&value) => value,
+            _ => {
+                problems.push(format!(
+                    "FLOW_RETRY_BASE_MS: {text:?} must be a number of milliseconds from 1 to 600000"
+                ));
+                2_000
+            }
+        },
+    };
     let database_url = database_url(&raw, &mut problems);
     if production && database_url.starts_with("sqlite:") {
         tracing::warn!("production is running on SQLite; use Postgres (DATABASE_URL) for several instances");
@@ -267,6 +313,9 @@ fn check(raw: RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<Config,
         log_level,
         bootstrap_page_size,
         production,
+        flows_enabled,
+        http_allow_private_networks,
+        flow_retry_base_ms,
         setting_overrides,
     })
 }

@@ -16,7 +16,12 @@ use std::sync::Arc;
 use addon_core::{
     bootstrap::jobs::{BootstrapJobs, BootstrapOptions},
     clockify::budget::{RateBudgets, CLOCKIFY_REQUESTS_PER_SECOND},
+    clockify::retry::RetryPolicy,
     crypto::{SecretBox, SecretKey},
+    flows::{
+        http_guard::{HttpGuard, HttpGuardConfig},
+        runtime::{FlowRuntime, RuntimeOptions},
+    },
     ingest::{clockify::SignatureCache, writer::IngestWriter},
     session::SessionSigner,
     store::{SqlStore, Store},
@@ -62,12 +67,19 @@ pub async fn run_until(
         Arc::new(state.config.setting_overrides.clone()),
         std::time::Duration::from_secs(600),
     ));
+    // Flow workers, stopped after the server stops.
+    let (stop_flows, flows_stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(state.flows.clone().run_until(async {
+        let _ = flows_stopped.await;
+    }));
     let app = routes::router(state);
     tracing::info!(address = %listener.local_addr()?, "serving");
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
-        .context("the server stopped with an error")
+        .context("the server stopped with an error");
+    let _ = stop_flows.send(());
+    served
 }
 
 async fn build_state(config: Config) -> anyhow::Result<AppState> {
@@ -108,6 +120,32 @@ async fn build_state(config: Config) -> anyhow::Result<AppState> {
         },
     );
     let ingest = IngestWriter::start(store.clone());
+    let guard = HttpGuard::new(HttpGuardConfig {
+        allow_private_networks: config.http_allow_private_networks,
+        ..HttpGuardConfig::default()
+    })
+    .context("cannot build the HTTP client of generic HTTP actions")?;
+    if config.http_allow_private_networks {
+        tracing::warn!(
+            "generic HTTP actions may reach private and loopback addresses (UW_HTTP_ALLOW_PRIVATE_NETWORKS)"
+        );
+    }
+    let flows = FlowRuntime::new(
+        store.clone(),
+        bootstrap.clone(),
+        secrets.clone(),
+        guard,
+        Arc::new(config.setting_overrides.clone()),
+        RuntimeOptions {
+            enabled: config.flows_enabled,
+            backoff: RetryPolicy {
+                max_attempts: 1,
+                base_delay: std::time::Duration::from_millis(config.flow_retry_base_ms),
+                max_delay: std::time::Duration::from_secs(300),
+            },
+            ..RuntimeOptions::default()
+        },
+    );
     Ok(AppState {
         store,
         verifier,
@@ -117,6 +155,7 @@ async fn build_state(config: Config) -> anyhow::Result<AppState> {
         bootstrap,
         ingest,
         signatures: Arc::new(SignatureCache::default()),
+        flows,
         metrics: metrics::recorder_handle(),
         leptos_options,
         config: Arc::new(config),

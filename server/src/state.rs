@@ -5,6 +5,7 @@ use std::sync::Arc;
 use addon_core::{
     bootstrap::jobs::BootstrapJobs,
     crypto::SecretBox,
+    flows::runtime::FlowRuntime,
     ingest::{clockify::SignatureCache, writer::IngestWriter},
     lifecycle::Lifecycle,
     session::SessionSigner,
@@ -32,6 +33,8 @@ pub struct AppState {
     pub ingest: IngestWriter,
     /// Recently verified webhook signature tokens (cleared by every lifecycle event).
     pub signatures: Arc<SignatureCache>,
+    /// Runs published flows for queued events.
+    pub flows: FlowRuntime,
     pub metrics: PrometheusHandle,
     pub leptos_options: LeptosOptions,
 }
@@ -100,6 +103,7 @@ impl AppState {
             clockify_api_base_url: self.config.clockify_api_base_url.clone(),
             public_base_url: self.config.public_base_url.clone(),
             setting_overrides: Arc::new(self.config.setting_overrides.clone()),
+            flows: self.flows.clone(),
         }
     }
 }

@@ -41,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/stats/reset", post(reset_stats))
         .route("/webhooks", get(list_webhooks))
         .route("/webhooks/fire", post(fire_webhook))
+        .route("/webhooks/{id}", delete(delete_api_webhook))
         .route("/webhooks/deliveries", get(list_deliveries))
 }
 
@@ -233,6 +234,20 @@ async fn fire_webhook(
 /// add-ons created through the API.
 async fn list_webhooks(State(sim): State<AppState>) -> Json<Vec<Subscription>> {
     Json(webhooks::subscriptions(&sim))
+}
+
+/// Deletes an API-created webhook as a workspace admin would in Clockify's settings (the
+/// add-on's reconcile should put it back).
+async fn delete_api_webhook(State(sim): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>> {
+    let removed = sim.change_api_webhooks(|webhooks| {
+        let before = webhooks.len();
+        webhooks.retain(|webhook| webhook.id != id);
+        before - webhooks.len()
+    });
+    if removed == 0 {
+        return Err(Error::NotFound(format!("there is no API-created webhook {id:?}")));
+    }
+    Ok(Json(json!({ "deleted": id })))
 }
 
 /// The last deliveries, newest first.

@@ -185,12 +185,22 @@ pub trait FlowStore: Send + Sync {
 
     /// Creates the job's runs and marks it done with `outcome`, in one transaction (only while
     /// `owner` holds its lease).
-    async fn complete_flow_job(&self, job_id: &str, owner: &str, runs: &[NewRun], outcome: &str, now: i64)
-        -> Result<()>;
+    async fn complete_flow_job(
+        &self,
+        job_id: &str,
+        owner: &str,
+        runs: &[NewRun],
+        outcome: &str,
+        now: i64,
+    ) -> Result<()>;
 
     /// The job of an event, `(state, outcome)`, newest first (the log and tests).
-    async fn flow_job_outcomes(&self, addon_key: &str, workspace_id: &str, event_id: &str)
-        -> Result<Vec<(String, Option<String>)>>;
+    async fn flow_job_outcomes(
+        &self,
+        addon_key: &str,
+        workspace_id: &str,
+        event_id: &str,
+    ) -> Result<Vec<(String, Option<String>)>>;
 
     /// Queues runs directly (re-runs, draft tests never do).
     async fn insert_runs(&self, runs: &[NewRun], now: i64) -> Result<()>;
@@ -229,8 +239,14 @@ pub trait FlowStore: Send + Sync {
     async fn retry_run(&self, addon_key: &str, workspace_id: &str, run_id: &str, now: i64) -> Result<bool>;
 
     /// Stores (or replaces) an encrypted secret.
-    async fn save_flow_secret(&self, addon_key: &str, workspace_id: &str, name: &str, ciphertext: &str, now: i64)
-        -> Result<()>;
+    async fn save_flow_secret(
+        &self,
+        addon_key: &str,
+        workspace_id: &str,
+        name: &str,
+        ciphertext: &str,
+        now: i64,
+    ) -> Result<()>;
 
     /// `(name, ciphertext, updated_at)` of the installation's secrets.
     async fn flow_secrets(&self, addon_key: &str, workspace_id: &str) -> Result<Vec<(String, String, i64)>>;

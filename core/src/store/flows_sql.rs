@@ -199,11 +199,11 @@ impl FlowStore for SqlStore {
         let mut tx = self.begin_write().await?;
         let exists: Option<String> =
             sqlx::query_scalar("SELECT id FROM flows WHERE addon_key = $1 AND workspace_id = $2 AND id = $3")
-        .bind(addon_key)
-        .bind(workspace_id)
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
+                .bind(addon_key)
+                .bind(workspace_id)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
         if exists.is_none() {
             return Ok(None);
         }
@@ -587,19 +587,24 @@ impl FlowStore for SqlStore {
         .fetch_all(self.pool())
         .await?;
         rows.iter()
-            .map(|row| Ok((row.try_get("name")?, row.try_get("ciphertext")?, row.try_get("updated_at")?)))
+            .map(|row| {
+                Ok((
+                    row.try_get("name")?,
+                    row.try_get("ciphertext")?,
+                    row.try_get("updated_at")?,
+                ))
+            })
             .collect()
     }
 
     async fn delete_flow_secret(&self, addon_key: &str, workspace_id: &str, name: &str) -> Result<bool> {
-        let deleted =
-            sqlx::query("DELETE FROM flow_secrets WHERE addon_key = $1 AND workspace_id = $2 AND name = $3")
-                .bind(addon_key)
-                .bind(workspace_id)
-                .bind(name)
-                .execute(self.pool())
-                .await?
-                .rows_affected();
+        let deleted = sqlx::query("DELETE FROM flow_secrets WHERE addon_key = $1 AND workspace_id = $2 AND name = $3")
+            .bind(addon_key)
+            .bind(workspace_id)
+            .bind(name)
+            .execute(self.pool())
+            .await?
+            .rows_affected();
         Ok(deleted == 1)
     }
 }

@@ -144,6 +144,7 @@ async fn clockify_delivery(
         queue_flow: verified.settings.flag("flows_enabled"),
     };
     let recorded = state.ingest.submit(event).await?;
+    state.flows.wake();
     count(
         profile.key,
         CLOCKIFY_SOURCE,
@@ -309,5 +310,7 @@ async fn ingest_from_source(
         body: String::from_utf8_lossy(&bytes).into_owned(),
         queue_flow: settings.flag("flows_enabled"),
     };
-    Ok((state.ingest.submit(event).await?, event_type))
+    let recorded = state.ingest.submit(event).await?;
+    state.flows.wake();
+    Ok((recorded, event_type))
 }

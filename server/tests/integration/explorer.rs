@@ -16,10 +16,7 @@ use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};
 use sim::WorkspaceSpec;
 
-use crate::{
-    bootstrap::TestSim,
-    support::{Db, TestApp},
-};
+use crate::support::{Db, TestApp, TestSim};
 
 const STUDIO: &str = "api-studio";
 const UNIVERSAL: &str = "universal-webhook";

@@ -4,6 +4,7 @@ mod support;
 
 mod bootstrap;
 mod explorer;
+mod flows;
 mod health;
 mod lifecycle;
 mod manifests;

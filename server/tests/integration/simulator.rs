@@ -3,38 +3,11 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{Db, TestApp};
-
-/// Starts the simulator on a free port; returns its URL and the path of its public key.
-pub async fn start_simulator() -> (String, std::path::PathBuf, tokio::task::JoinHandle<()>) {
-    let data_dir = std::env::temp_dir().join(format!("addons-sim-{}", uuid::Uuid::new_v4().simple()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = format!("http://{}", listener.local_addr().unwrap());
-    let config = sim::SimConfig {
-        data_dir: data_dir.clone(),
-        ..sim::SimConfig::default()
-    };
-    let task = tokio::spawn(async move {
-        let _ = sim::run(config, listener).await;
-    });
-    let http = reqwest::Client::new();
-    for _ in 0..200 {
-        if http
-            .get(format!("{address}/sim/public-key.pem"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    (address, data_dir.join("sim-public-key.pem"), task)
-}
+use crate::support::{Db, TestApp, TestSim};
 
 async fn installing_through_the_simulator_shows_the_workspace_in_the_page(db: Db) {
-    let (simulator, key, task) = start_simulator().await;
-    let key = key.to_string_lossy().to_string();
+    let sim = TestSim::start(sim::WorkspaceSpec::default()).await;
+    let (simulator, key) = (sim.url.clone(), sim.key());
     let Some(app) = TestApp::start_with(db, &[("CLOCKIFY_PUBLIC_KEY_PATH", &key)]).await else {
         return;
     };
@@ -117,7 +90,7 @@ async fn installing_through_the_simulator_shows_the_workspace_in_the_page(db: Db
         .await
         .unwrap()
         .is_some());
-    task.abort();
+    drop(sim);
     app.stop().await;
 }
 

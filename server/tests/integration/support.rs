@@ -1,11 +1,14 @@
 //! Starting the server for a test on a fresh database, and signing tokens like Clockify.
 
-use std::{collections::BTreeMap, path::PathBuf};
+use std::{collections::BTreeMap, path::PathBuf, time::Duration};
 
 use addon_core::{claims::ClockifyClaims, crypto::SecretKey, store::Store};
 use serde_json::{json, Value};
 use server::Config;
-use sim::tokens::{self, Signer};
+use sim::{
+    tokens::{self, Signer},
+    WorkspaceSpec,
+};
 use tokio::sync::oneshot;
 
 pub const WORKSPACE: &str = "60332d61ff30282b1f23e624";
@@ -286,4 +289,129 @@ macro_rules! on_both_backends {
             }
         }
     };
+}
+
+/// The local Clockify on a free port, serving `spec`; stopped when dropped.
+pub struct TestSim {
+    pub url: String,
+    pub key: PathBuf,
+    task: tokio::task::JoinHandle<()>,
+    http: reqwest::Client,
+}
+
+impl TestSim {
+    pub async fn start(spec: WorkspaceSpec) -> TestSim {
+        let data_dir = std::env::temp_dir().join(format!("addons-sim-{}", uuid::Uuid::new_v4().simple()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let config = sim::SimConfig {
+            data_dir: data_dir.clone(),
+            workspace: spec,
+            ..sim::SimConfig::default()
+        };
+        let task = tokio::spawn(async move {
+            let _ = sim::run(config, listener).await;
+        });
+        let http = reqwest::Client::new();
+        for _ in 0..200 {
+            if http
+                .get(format!("{url}/sim/public-key.pem"))
+                .send()
+                .await
+                .is_ok_and(|response| response.status().is_success())
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        TestSim {
+            url,
+            key: data_dir.join("sim-public-key.pem"),
+            task,
+            http,
+        }
+    }
+
+    pub fn key(&self) -> String {
+        self.key.to_string_lossy().to_string()
+    }
+
+    pub async fn get(&self, path: &str) -> Value {
+        self.http
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    pub async fn set_faults(&self, faults: Value) {
+        let response = self
+            .http
+            .put(format!("{}/sim/faults", self.url))
+            .json(&faults)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "{}", response.text().await.unwrap());
+    }
+
+    pub async fn stats(&self) -> Value {
+        self.get("/sim/stats").await
+    }
+
+    pub async fn workspace(&self) -> Value {
+        self.get("/sim/workspace").await
+    }
+
+    pub async fn install(&self, addon_base: &str, addon: &str) {
+        let response = self
+            .http
+            .post(format!("{}/sim/install", self.url))
+            .json(&json!({ "manifestUrl": format!("{addon_base}/{addon}/manifest") }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    }
+
+    pub async fn set_status(&self, addon: &str, status: &str) {
+        let response = self
+            .http
+            .post(format!("{}/sim/addons/{addon}/status", self.url))
+            .json(&json!({ "status": status }))
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "{}", response.text().await.unwrap());
+    }
+
+    pub async fn set_plan(&self, plan: &str) {
+        let response = self
+            .http
+            .post(format!("{}/sim/workspace/plan", self.url))
+            .json(&json!({ "plan": plan }))
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "{}", response.text().await.unwrap());
+    }
+
+    pub async fn uninstall(&self, addon: &str) {
+        let response = self
+            .http
+            .delete(format!("{}/sim/addons/{addon}", self.url))
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success());
+    }
+}
+
+impl Drop for TestSim {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
 }

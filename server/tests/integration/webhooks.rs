@@ -417,7 +417,7 @@ async fn retention_deletes_old_events_in_batches(app: &TestApp) {
 crate::on_both_backends!(retention_deletes_old_events_in_batches);
 
 /// The simulator's subscriptions of `addon` of `kind` (`manifest` or `api`), as event names.
-async fn sim_subscriptions(sim: &crate::bootstrap::TestSim, addon: &str, kind: &str) -> Vec<String> {
+async fn sim_subscriptions(sim: &crate::support::TestSim, addon: &str, kind: &str) -> Vec<String> {
     let mut events: Vec<String> = sim
         .get("/sim/webhooks")
         .await
@@ -431,7 +431,7 @@ async fn sim_subscriptions(sim: &crate::bootstrap::TestSim, addon: &str, kind: &
     events
 }
 
-async fn fire(sim: &crate::bootstrap::TestSim, event: &str) -> Value {
+async fn fire(sim: &crate::support::TestSim, event: &str) -> Value {
     reqwest::Client::new()
         .post(format!("{}/sim/webhooks/fire", sim.url))
         .json(&json!({ "event": event }))
@@ -447,7 +447,7 @@ async fn fire(sim: &crate::bootstrap::TestSim, event: &str) -> Value {
 async fn installing_universal_webhook_creates_the_31_workspace_webhooks_and_both_kinds_deliver() {
     use addon_core::profile::UNIVERSAL_WEBHOOK;
 
-    let sim = crate::bootstrap::TestSim::start(sim::WorkspaceSpec::default()).await;
+    let sim = crate::support::TestSim::start(sim::WorkspaceSpec::default()).await;
     let key = sim.key();
     let app = TestApp::start_with(Db::Sqlite, &[("CLOCKIFY_PUBLIC_KEY_PATH", &key)])
         .await

@@ -194,7 +194,13 @@ pub fn LogTab() -> impl IntoView {
                 <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         match meta.await {
-                            Ok(meta) => view! { <EventChart data=meta.chart span=chart_span/> }.into_any(),
+                            Ok(meta) => view! {
+                                <EventChart data=meta.chart span=chart_span/>
+                                <p class="mt-2 text-xs text-slate-500 dark:text-slate-400" data-testid="retention-notice"
+                                   data-days=meta.retention_days>
+                                    {format!("Events are kept for {} days; older ones are deleted in the background (Settings → Webhook log retention).", meta.retention_days)}
+                                </p>
+                            }.into_any(),
                             Err(error) => view! {
                                 <p role="alert" class="text-sm text-red-600 dark:text-red-400">{error_message(&error)}</p>
                             }.into_any(),

@@ -101,6 +101,73 @@ pub async fn load_webhook_summary(session: String) -> Result<WebhookSummary, Ser
     })
 }
 
+/// What a repair of the workspace webhooks did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepairOutcome {
+    pub created: usize,
+    pub removed: usize,
+    pub kept: usize,
+    /// `(event, reason)` of webhooks that could not be created.
+    pub failed: Vec<(String, String)>,
+}
+
+impl RepairOutcome {
+    fn summary(&self) -> String {
+        let mut text = format!(
+            "Repaired: {} created, {} removed, {} already in place.",
+            self.created, self.removed, self.kept
+        );
+        if !self.failed.is_empty() {
+            let reasons: Vec<String> = self
+                .failed
+                .iter()
+                .map(|(event, reason)| format!("{event}: {reason}"))
+                .collect();
+            text.push_str(&format!(" {} could not be created ({}).", self.failed.len(), reasons.join("; ")));
+        }
+        text
+    }
+}
+
+/// Creates the missing or disabled workspace webhooks of the session's installation and
+/// removes stray ones (the same idempotent reconcile that runs at start-up and installation).
+#[server]
+pub async fn repair_workspace_webhooks(session: String) -> Result<RepairOutcome, ServerFnError> {
+    use crate::backend::{authenticate, session_installation, session_profile, to_server_error};
+
+    let (backend, session) = authenticate(&session)?;
+    let profile = session_profile(&session)?;
+    if !profile.subscribes_all_events {
+        return Err(ServerFnError::new(format!(
+            "{} receives its events through the manifest only; there is nothing to repair",
+            profile.name
+        )));
+    }
+    let installation = session_installation(&backend, &session).await?;
+    if installation.status != "ACTIVE" {
+        return Err(ServerFnError::new(
+            "the add-on is inactive in this workspace; activate it in Clockify first",
+        ));
+    }
+    let client = backend.bootstrap.client(&installation).map_err(to_server_error)?;
+    let done = addon_core::ingest::subscriptions::reconcile(
+        backend.store.as_ref(),
+        &client,
+        &backend.secrets,
+        profile,
+        &installation,
+        &backend.public_base_url,
+    )
+    .await
+    .map_err(to_server_error)?;
+    Ok(RepairOutcome {
+        created: done.created.len(),
+        removed: done.removed.len(),
+        kept: done.kept,
+        failed: done.failed,
+    })
+}
+
 /// The tabs of the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
@@ -124,6 +191,7 @@ pub fn WebhooksPage() -> impl IntoView {
     let session = expect_context::<SessionView>();
     let has_sources = find_profile(&session.addon_key).is_some_and(|profile| profile.features.custom_sources);
     let summary = Resource::new(move || session.token.clone(), load_webhook_summary);
+    let summary_refetch = move || summary.refetch();
     let tab = RwSignal::new(Tab::Log);
     let tabs: Vec<Tab> = if has_sources {
         vec![Tab::Log, Tab::Subscriptions, Tab::Sources]
@@ -174,7 +242,7 @@ pub fn WebhooksPage() -> impl IntoView {
                 Tab::Subscriptions => loaded(
                     summary,
                     "Webhooks could not be loaded",
-                    |summary| view! { <SubscriptionTable summary/> },
+                    move |summary| view! { <SubscriptionTable summary on_repaired=Callback::new(move |()| summary_refetch())/> },
                 )
                 .into_any(),
                 Tab::Sources => view! { <sources::SourcesTab/> }.into_any(),
@@ -184,7 +252,31 @@ pub fn WebhooksPage() -> impl IntoView {
 }
 
 #[component]
-fn SubscriptionTable(summary: WebhookSummary) -> impl IntoView {
+fn SubscriptionTable(summary: WebhookSummary, on_repaired: Callback<()>) -> impl IntoView {
+    let session = expect_context::<SessionView>();
+    let repair = Action::new(move |(): &()| {
+        let token = session.token.clone();
+        async move { repair_workspace_webhooks(token).await }
+    });
+    Effect::new(move |_| {
+        if matches!(repair.value().get(), Some(Ok(_))) {
+            on_repaired.run(());
+        }
+    });
+    let repair_message = move || {
+        repair.value().get().map(|outcome| match outcome {
+            Ok(outcome) => view! {
+                <p class="mt-2 text-sm text-emerald-700 dark:text-emerald-400" data-testid="repair-outcome">{outcome.summary()}</p>
+            }
+            .into_any(),
+            Err(error) => view! {
+                <p class="mt-2 text-sm text-red-700 dark:text-red-400" role="alert" data-testid="repair-outcome">
+                    {format!("The webhooks could not be repaired: {}", crate::session::error_message(&error))}
+                </p>
+            }
+            .into_any(),
+        })
+    };
     let total = summary.subscriptions.len();
     let from_manifest = summary.subscriptions.iter().filter(|s| s.via == "manifest").count();
     let via_api = total - from_manifest;
@@ -224,6 +316,17 @@ fn SubscriptionTable(summary: WebhookSummary) -> impl IntoView {
                 }}
                 {format!("Clockify registered {} webhook signing tokens at installation.", summary.registered_tokens)}
             </p>
+            {(via_api > 0).then(|| view! {
+                <div class="mb-3">
+                    <button type="button" data-testid="repair-webhooks"
+                            class="rounded border border-[#03a9f4] px-3 py-1 text-sm text-[#03a9f4] hover:bg-sky-50 disabled:opacity-50 dark:hover:bg-slate-700"
+                            disabled=move || repair.pending().get()
+                            on:click=move |_| { repair.dispatch(()); }>
+                        {move || if repair.pending().get() { "Repairing…" } else { "Repair workspace webhooks now" }}
+                    </button>
+                    {repair_message}
+                </div>
+            })}
             <table class="w-full text-left">
                 <thead class="text-xs uppercase text-slate-500 dark:text-slate-400">
                     <tr><th class="pb-2">"Event"</th><th class="pb-2">"What happened"</th><th class="pb-2">"Group"</th><th class="pb-2">"Subscribed via"</th></tr>

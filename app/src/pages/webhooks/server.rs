@@ -96,6 +96,9 @@ pub struct LogMeta {
     /// Event types seen in the last 7 days that are not Clockify events of this add-on.
     pub custom_event_types: Vec<String>,
     pub chart: ChartData,
+    /// Days events are kept (the effective `webhook_log_retention_days`, read per request, so
+    /// a settings change shows at once).
+    pub retention_days: i64,
 }
 
 /// One event, for the detail view.
@@ -567,6 +570,19 @@ pub async fn load_log_meta(session: String) -> Result<LogMeta, ServerFnError> {
         .filter(|(_, event_type, _)| !known.contains(&event_type.as_str()))
         .map(|(_, event_type, _)| event_type.clone())
         .collect();
+    let retention_days = match backend
+        .store
+        .installation(profile.key, &session.workspace_id)
+        .await
+        .map_err(to_server_error)?
+    {
+        Some(installation) => addon_core::ingest::retention::retention_days(
+            profile.key,
+            &installation.settings,
+            &backend.setting_overrides,
+        ),
+        None => addon_core::ingest::retention::retention_days(profile.key, "{}", &backend.setting_overrides),
+    };
     let now_minute = now.div_euclid(60_000);
     let day: Vec<(i64, String, i64)> = week
         .into_iter()
@@ -582,6 +598,7 @@ pub async fn load_log_meta(session: String) -> Result<LogMeta, ServerFnError> {
             .collect(),
         custom_event_types: custom_event_types.into_iter().collect(),
         chart: bucket(&day, now_minute),
+        retention_days,
     })
 }
 
@@ -655,6 +672,7 @@ pub async fn replay_event(session: String, id: String) -> Result<ReplayOutcome, 
         .enqueue_replays(profile.key, &session.workspace_id, &[event.id], now_millis())
         .await
         .map_err(to_server_error)?;
+    backend.flows.wake();
     Ok(ReplayOutcome { queued, matched: 1 })
 }
 
@@ -704,6 +722,7 @@ pub async fn replay_matching(session: String, query: LogQuery) -> Result<ReplayO
         .enqueue_replays(profile.key, &session.workspace_id, &ids, now)
         .await
         .map_err(to_server_error)?;
+    backend.flows.wake();
     Ok(ReplayOutcome { queued, matched })
 }
 

@@ -1,0 +1,890 @@
+//! The flow runtime: background workers that turn queued events into flow runs and run them.
+//!
+//! 1. **Matching.** A worker leases queued `flow_jobs` (one per accepted event or replay),
+//!    checks the installation has flows on, matches the event against every published,
+//!    enabled flow (trigger, then conditions) and, in one transaction, creates a run per match
+//!    and marks the job done with its outcome ("no flow matched" is an outcome too).
+//! 2. **Running.** Workers lease due runs and run their steps in order, recording each step
+//!    (rendered request with secrets masked, response capped, duration, status) and
+//!    checkpointing after it, so a retry resumes at the failed step. A retryable failure (429,
+//!    5xx, timeouts, connection errors) schedules the run again with exponential backoff and
+//!    full jitter; after the installation's retry count it is dead-lettered. Anything else
+//!    fails the run. Nothing a flow does can crash a worker.
+//!
+//! Leases make this safe with several server instances on Postgres (claims use `FOR UPDATE
+//! SKIP LOCKED`); a heartbeat extends the leases of runs in progress. At most
+//! [`RuntimeOptions::concurrency`] runs execute at once, at most [`RuntimeOptions::per_flow`]
+//! of one flow; every Clockify call draws from the workspace's rate budget.
+
+use std::{
+    collections::{BTreeMap, HashMap, HashSet},
+    sync::{Arc, Mutex, MutexGuard},
+    time::{Duration, Instant},
+};
+
+use serde_json::{json, Value};
+use tokio::sync::{Notify, Semaphore};
+
+use super::{
+    document::{document, EventContext},
+    evaluate::{triggers_on, CompiledFlow, RenderedStep},
+    http_guard::{HttpGuard, OutboundRequest},
+    model::FlowDefinition,
+    validate::{Capabilities, Problem},
+};
+use crate::{
+    bootstrap::jobs::BootstrapJobs,
+    clockify::{budget::Lane, retry::RetryPolicy, ApiRequest, ApiServer},
+    crypto::SecretBox,
+    lifecycle::now_millis,
+    openapi::Method,
+    profile::{find_profile, Profile},
+    settings::{EffectiveSettings, SettingOverrides},
+    store::{
+        flows::{run_status, NewRun, RunOutcome, RunRow, StepRow},
+        new_id, Installation, Store,
+    },
+    Result,
+};
+
+/// Recorded response bodies are cut at this many bytes.
+pub const RECORDED_BODY_BYTES: usize = 64 * 1024;
+
+/// Retries of a profile without the `flow_max_retries` setting.
+pub const DEFAULT_MAX_RETRIES: i64 = 3;
+
+/// How the runtime works.
+#[derive(Debug, Clone)]
+pub struct RuntimeOptions {
+    /// Runs executing at once.
+    pub concurrency: usize,
+    /// Runs of one flow executing at once.
+    pub per_flow: usize,
+    /// How long a claim holds before another worker may take it over.
+    pub lease: Duration,
+    /// How often an idle worker looks for work it was not woken for (other instances' work,
+    /// retries coming due).
+    pub poll: Duration,
+    /// Backoff between attempts of a run.
+    pub backoff: RetryPolicy,
+    /// False with `UW_ENABLE_FLOWS=false`: nothing runs, whatever the workspaces' settings.
+    pub enabled: bool,
+}
+
+impl Default for RuntimeOptions {
+    fn default() -> Self {
+        RuntimeOptions {
+            concurrency: 32,
+            per_flow: 8,
+            lease: Duration::from_secs(60),
+            poll: Duration::from_millis(500),
+            backoff: RetryPolicy {
+                max_attempts: 1,
+                base_delay: Duration::from_secs(2),
+                max_delay: Duration::from_secs(300),
+            },
+            enabled: true,
+        }
+    }
+}
+
+/// The runtime's shared state; cheap to clone.
+#[derive(Clone)]
+pub struct FlowRuntime {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for FlowRuntime {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("FlowRuntime")
+            .field("owner", &self.inner.owner)
+            .finish_non_exhaustive()
+    }
+}
+
+struct Inner {
+    store: Arc<dyn Store>,
+    clockify: BootstrapJobs,
+    secrets: SecretBox,
+    http: HttpGuard,
+    overrides: Arc<SettingOverrides>,
+    options: RuntimeOptions,
+    /// This process's lease owner id.
+    owner: String,
+    wake: Notify,
+    running: Semaphore,
+    per_flow: Mutex<HashMap<String, Arc<Semaphore>>>,
+    /// Runs this process executes (the heartbeat extends their leases).
+    in_flight: Mutex<HashSet<String>>,
+    /// Compiled published versions, by (flow id, version).
+    compiled: Mutex<HashMap<(String, i64), Arc<CompiledEntry>>>,
+}
+
+/// A flow version ready to run, or why it cannot.
+struct CompiledEntry {
+    definition: FlowDefinition,
+    compiled: std::result::Result<CompiledFlow, Vec<Problem>>,
+}
+
+/// How one step ended.
+enum StepEnd {
+    Succeeded(Value),
+    /// Worth trying again later.
+    Retryable(String),
+    Failed(String),
+}
+
+impl FlowRuntime {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clockify: BootstrapJobs,
+        secrets: SecretBox,
+        http: HttpGuard,
+        overrides: Arc<SettingOverrides>,
+        options: RuntimeOptions,
+    ) -> Self {
+        let running = Semaphore::new(options.concurrency.max(1));
+        FlowRuntime {
+            inner: Arc::new(Inner {
+                store,
+                clockify,
+                secrets,
+                http,
+                overrides,
+                options,
+                owner: format!("worker-{}", new_id()),
+                wake: Notify::new(),
+                running,
+                per_flow: Mutex::new(HashMap::new()),
+                in_flight: Mutex::new(HashSet::new()),
+                compiled: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// Whether the runtime runs at all (`UW_ENABLE_FLOWS`).
+    pub fn enabled(&self) -> bool {
+        self.inner.options.enabled
+    }
+
+    /// Tells the workers there is new work (after ingestion commits, a publish, a retry).
+    pub fn wake(&self) {
+        self.inner.wake.notify_one();
+    }
+
+    /// Runs the workers until `shutdown` resolves.
+    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()>) {
+        if !self.enabled() {
+            shutdown.await;
+            return;
+        }
+        let heartbeat = tokio::spawn(self.clone().heartbeat());
+        tokio::pin!(shutdown);
+        loop {
+            let worked = self.tick().await;
+            if worked == 0 {
+                tokio::select! {
+                    _ = &mut shutdown => break,
+                    _ = self.inner.wake.notified() => {}
+                    _ = tokio::time::sleep(self.inner.options.poll) => {}
+                }
+            } else if futures_ready(&mut shutdown).await {
+                break;
+            }
+        }
+        heartbeat.abort();
+    }
+
+    /// One round: matches queued jobs, then starts due runs (in the background). Returns how
+    /// many jobs and runs it took. Errors are logged, never raised: the loop goes on.
+    pub async fn tick(&self) -> usize {
+        let matched = match self.match_jobs().await {
+            Ok(count) => count,
+            Err(error) => {
+                tracing::warn!(error = %error, "flow jobs could not be matched");
+                0
+            }
+        };
+        let started = match self.start_runs().await {
+            Ok(count) => count,
+            Err(error) => {
+                tracing::warn!(error = %error, "flow runs could not be claimed");
+                0
+            }
+        };
+        matched + started
+    }
+
+    /// Runs everything due until nothing is left (tests and benchmarks): matches jobs and runs
+    /// runs in the foreground.
+    pub async fn drain(&self) -> Result<usize> {
+        let mut total = 0;
+        loop {
+            let matched = self.match_jobs().await?;
+            let runs = self.claim_runs(self.inner.options.concurrency as i64).await?;
+            let count = runs.len();
+            let mut tasks = Vec::with_capacity(count);
+            for run in runs {
+                let runtime = self.clone();
+                tasks.push(tokio::spawn(async move { runtime.execute(run).await }));
+            }
+            for task in tasks {
+                let _ = task.await;
+            }
+            if matched == 0 && count == 0 {
+                return Ok(total);
+            }
+            total += matched + count;
+        }
+    }
+
+    async fn match_jobs(&self) -> Result<usize> {
+        let inner = &self.inner;
+        let now = now_millis();
+        let jobs = inner
+            .store
+            .claim_flow_jobs(&inner.owner, now, lease_millis(&inner.options), 64)
+            .await?;
+        let count = jobs.len();
+        for job in jobs {
+            let (runs, outcome) = match self.match_job(&job.addon_key, &job.workspace_id, &job.event_id).await {
+                Ok(matched) => matched,
+                Err(error) => {
+                    tracing::warn!(error = %error, job = %job.id, "a flow job could not be matched");
+                    (Vec::new(), format!("not matched: {}", error.public_message()))
+                }
+            };
+            inner
+                .store
+                .complete_flow_job(&job.id, &inner.owner, &runs, &outcome, now_millis())
+                .await?;
+        }
+        if count > 0 {
+            log_jobs(count);
+        }
+        Ok(count)
+    }
+
+    /// The runs an event starts and the job's outcome.
+    async fn match_job(&self, addon_key: &str, workspace_id: &str, event_id: &str) -> Result<(Vec<NewRun>, String)> {
+        let store = &self.inner.store;
+        let Some(profile) = find_profile(addon_key) else {
+            return Ok((Vec::new(), format!("no add-on called {addon_key}")));
+        };
+        let Some(installation) = store.installation(addon_key, workspace_id).await? else {
+            return Ok((Vec::new(), "the add-on is no longer installed".into()));
+        };
+        let settings = self.settings(profile, &installation);
+        if !settings.flag("flows_enabled") {
+            return Ok((Vec::new(), "flows are turned off in this workspace".into()));
+        }
+        let Some(event) = store.event(addon_key, workspace_id, event_id).await? else {
+            return Ok((Vec::new(), "the event is no longer stored".into()));
+        };
+        let context = EventContext::from_stored(
+            &event.id,
+            &workspace_id,
+            &event.source,
+            &event.event_type,
+            event.received_at,
+            &event.headers,
+            &event.body,
+        );
+        let doc = document(&context);
+        let flows = store.flows(addon_key, workspace_id).await?;
+        let mut runs = Vec::new();
+        let mut published = 0;
+        for flow in flows.iter().filter(|flow| flow.enabled) {
+            let (Some(version), Some(definition)) = (flow.published_version, flow.published.as_deref()) else {
+                continue;
+            };
+            published += 1;
+            let entry = self.compiled(profile, &settings, &flow.id, version, definition).await?;
+            if !triggers_on(&entry.definition.trigger, &context.source, &context.event_type) {
+                continue;
+            }
+            // A version that no longer validates (a setting it needs was turned off) gets a
+            // run that fails and says why, rather than silence.
+            let matches = match &entry.compiled {
+                Ok(compiled) => compiled.conditions(&doc).matched,
+                Err(_) => true,
+            };
+            if matches {
+                runs.push(NewRun {
+                    id: new_id(),
+                    addon_key: addon_key.to_string(),
+                    workspace_id: workspace_id.to_string(),
+                    flow_id: flow.id.clone(),
+                    flow_version: version,
+                    event_id: event_id.to_string(),
+                    event_type: event.event_type.clone(),
+                });
+            }
+        }
+        let outcome = match (runs.len(), published) {
+            (_, 0) => "no flow is published and enabled".to_string(),
+            (0, _) => "no flow matched".to_string(),
+            (1, _) => "matched 1 flow".to_string(),
+            (count, _) => format!("matched {count} flows"),
+        };
+        Ok((runs, outcome))
+    }
+
+    fn settings(&self, profile: &Profile, installation: &Installation) -> EffectiveSettings {
+        EffectiveSettings::resolve(
+            profile.key,
+            profile.settings,
+            &installation.settings,
+            &self.inner.overrides,
+        )
+    }
+
+    /// A flow version compiled for the installation's current settings (cached by version and
+    /// by whether generic HTTP is on).
+    async fn compiled(
+        &self,
+        profile: &'static Profile,
+        settings: &EffectiveSettings,
+        flow_id: &str,
+        version: i64,
+        definition: &str,
+    ) -> Result<Arc<CompiledEntry>> {
+        let generic_http = generic_http_on(profile, settings);
+        let key = (format!("{flow_id}:{generic_http}"), version);
+        if let Some(entry) = lock(&self.inner.compiled).get(&key) {
+            return Ok(entry.clone());
+        }
+        let entry = Arc::new(match serde_json::from_str::<FlowDefinition>(definition) {
+            Ok(parsed) => {
+                let capabilities = Capabilities {
+                    profile,
+                    generic_http,
+                    // Sources may have been deleted since publishing; the trigger simply
+                    // never matches them, so any id is accepted here.
+                    source_ids: parsed.trigger.sources.clone(),
+                };
+                let compiled = CompiledFlow::compile(&parsed, &capabilities);
+                CompiledEntry {
+                    definition: parsed,
+                    compiled,
+                }
+            }
+            Err(error) => CompiledEntry {
+                definition: FlowDefinition::default(),
+                compiled: Err(vec![Problem {
+                    field: String::new(),
+                    message: format!("the stored definition is not valid JSON: {error}"),
+                }]),
+            },
+        });
+        let mut cache = lock(&self.inner.compiled);
+        if cache.len() > 10_000 {
+            cache.clear();
+        }
+        cache.insert(key, entry.clone());
+        Ok(entry)
+    }
+
+    async fn claim_runs(&self, limit: i64) -> Result<Vec<RunRow>> {
+        if limit <= 0 {
+            return Ok(Vec::new());
+        }
+        let inner = &self.inner;
+        let runs = inner
+            .store
+            .claim_flow_runs(&inner.owner, now_millis(), lease_millis(&inner.options), limit)
+            .await?;
+        let mut in_flight = lock(&inner.in_flight);
+        for run in &runs {
+            in_flight.insert(run.id.clone());
+        }
+        Ok(runs)
+    }
+
+    /// Claims as many due runs as there are free slots and runs them in the background.
+    async fn start_runs(&self) -> Result<usize> {
+        let free = self.inner.running.available_permits();
+        let runs = self.claim_runs(free as i64).await?;
+        let count = runs.len();
+        for run in runs {
+            let runtime = self.clone();
+            tokio::spawn(async move { runtime.execute(run).await });
+        }
+        Ok(count)
+    }
+
+    /// Runs a leased run to its end (or its next retry). Never panics on a flow's input; any
+    /// storage error is logged and the lease simply expires.
+    async fn execute(self, run: RunRow) {
+        let run_id = run.id.clone();
+        let Ok(_slot) = self.inner.running.acquire().await else {
+            return;
+        };
+        let flow_slot = self.flow_semaphore(&run.flow_id);
+        let Ok(_flow_slot) = flow_slot.acquire().await else {
+            return;
+        };
+        let started = Instant::now();
+        let result = self.execute_steps(&run).await;
+        lock(&self.inner.in_flight).remove(&run_id);
+        match result {
+            Ok(status) => log_run(&status, started.elapsed()),
+            Err(error) => tracing::warn!(error = %error, run = %run_id, "a flow run could not be recorded"),
+        }
+        self.wake();
+    }
+
+    fn flow_semaphore(&self, flow_id: &str) -> Arc<Semaphore> {
+        let mut map = lock(&self.inner.per_flow);
+        if map.len() > 10_000 {
+            map.retain(|_, semaphore| Arc::strong_count(semaphore) > 1);
+        }
+        map.entry(flow_id.to_string())
+            .or_insert_with(|| Arc::new(Semaphore::new(self.inner.options.per_flow.max(1))))
+            .clone()
+    }
+
+    async fn execute_steps(&self, run: &RunRow) -> Result<String> {
+        let inner = &self.inner;
+        let owner = inner.owner.as_str();
+        let attempt = run.attempts + 1;
+        let fail = |status: &str, error: String| RunOutcome {
+            status: status.to_string(),
+            attempts: run.attempts,
+            error: Some(error),
+            run_after: now_millis(),
+        };
+        let Some(profile) = find_profile(&run.addon_key) else {
+            return self
+                .finish(run, fail(run_status::FAILED, "unknown add-on".into()))
+                .await;
+        };
+        let Some(installation) = inner.store.installation(&run.addon_key, &run.workspace_id).await? else {
+            return self
+                .finish(
+                    run,
+                    fail(run_status::FAILED, "the add-on is no longer installed".into()),
+                )
+                .await;
+        };
+        let settings = self.settings(profile, &installation);
+        let Some(definition) = self.version_definition(run).await? else {
+            return self
+                .finish(
+                    run,
+                    fail(run_status::FAILED, "this flow version no longer exists".into()),
+                )
+                .await;
+        };
+        let entry = self
+            .compiled(profile, &settings, &run.flow_id, run.flow_version, &definition)
+            .await?;
+        let compiled = match &entry.compiled {
+            Ok(compiled) => compiled,
+            Err(problems) => {
+                let reasons: Vec<String> = problems
+                    .iter()
+                    .map(|problem| format!("{}: {}", problem.field, problem.message))
+                    .collect();
+                return self
+                    .finish(
+                        run,
+                        fail(
+                            run_status::FAILED,
+                            format!("the flow cannot run as published: {}", reasons.join("; ")),
+                        ),
+                    )
+                    .await;
+            }
+        };
+        let Some(event) = inner
+            .store
+            .event(&run.addon_key, &run.workspace_id, &run.event_id)
+            .await?
+        else {
+            return self
+                .finish(run, fail(run_status::FAILED, "the event is no longer stored".into()))
+                .await;
+        };
+        let context = EventContext::from_stored(
+            &event.id,
+            &run.workspace_id,
+            &event.source,
+            &event.event_type,
+            event.received_at,
+            &event.headers,
+            &event.body,
+        );
+        let mut doc = document(&context);
+        let mut outputs: serde_json::Map<String, Value> = serde_json::from_str(&run.outputs).unwrap_or_default();
+        let secrets = self.secrets(&run.addon_key, &run.workspace_id).await?;
+        let allowlist = allowlist(&settings);
+        let max_retries = if profile.settings.iter().any(|setting| setting.id == "flow_max_retries") {
+            settings.number("flow_max_retries")
+        } else {
+            DEFAULT_MAX_RETRIES
+        };
+
+        let first = usize::try_from(run.next_step).unwrap_or(0);
+        for index in first..compiled.steps_len() {
+            if let Some(object) = doc.as_object_mut() {
+                object.insert("steps".into(), Value::Object(outputs.clone()));
+            }
+            let step_id = compiled.step_id(index).unwrap_or_default().to_string();
+            let started_at = now_millis();
+            let clock = Instant::now();
+            let (kind, request, end, response) = match compiled.render_step(index, &doc, &secrets) {
+                Err(error) => ("render", json!(null), StepEnd::Failed(error), None),
+                Ok(rendered) => {
+                    let kind = match &rendered {
+                        RenderedStep::Clockify { .. } => "clockify",
+                        RenderedStep::Http { .. } => "http",
+                    };
+                    let request = serde_json::to_value(rendered.masked(&secrets)).unwrap_or(Value::Null);
+                    let (end, response) = self.send(&installation, rendered, &allowlist).await;
+                    (kind, request, end, response)
+                }
+            };
+            let duration_ms = i64::try_from(clock.elapsed().as_millis()).unwrap_or(i64::MAX);
+            let http_status = response
+                .as_ref()
+                .and_then(|response| response.get("status"))
+                .and_then(Value::as_i64);
+            let (status, error) = match &end {
+                StepEnd::Succeeded(_) => ("succeeded", None),
+                StepEnd::Retryable(error) | StepEnd::Failed(error) => ("failed", Some(error.clone())),
+            };
+            let step = StepRow {
+                run_id: run.id.clone(),
+                attempt,
+                step_index: index as i64,
+                step_id: step_id.clone(),
+                kind: kind.to_string(),
+                status: status.to_string(),
+                request: request.to_string(),
+                response: response
+                    .as_ref()
+                    .map(|response| mask_secrets(response.clone(), &secrets).to_string()),
+                http_status,
+                duration_ms,
+                error,
+                started_at,
+            };
+            let next_step = match &end {
+                StepEnd::Succeeded(output) => {
+                    outputs.insert(step_id.clone(), output.clone());
+                    index as i64 + 1
+                }
+                _ => index as i64,
+            };
+            inner
+                .store
+                .record_step(
+                    owner,
+                    &step,
+                    next_step,
+                    &Value::Object(outputs.clone()).to_string(),
+                    now_millis(),
+                )
+                .await?;
+            match end {
+                StepEnd::Succeeded(_) => {}
+                StepEnd::Failed(error) => {
+                    return self
+                        .finish(run, fail(run_status::FAILED, format!("step {step_id}: {error}")))
+                        .await;
+                }
+                StepEnd::Retryable(error) => {
+                    let attempts = run.attempts + 1;
+                    let outcome = if attempts > max_retries {
+                        RunOutcome {
+                            status: run_status::DEAD.into(),
+                            attempts,
+                            error: Some(format!("step {step_id}: {error} (gave up after {attempts} attempts)")),
+                            run_after: now_millis(),
+                        }
+                    } else {
+                        let delay = inner.options.backoff.delay(attempts as u32, None);
+                        RunOutcome {
+                            status: run_status::RETRYING.into(),
+                            attempts,
+                            error: Some(format!("step {step_id}: {error}")),
+                            run_after: now_millis() + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 2),
+                        }
+                    };
+                    return self.finish(run, outcome).await;
+                }
+            }
+        }
+        self.finish(
+            run,
+            RunOutcome {
+                status: run_status::SUCCEEDED.into(),
+                attempts: run.attempts,
+                error: None,
+                run_after: now_millis(),
+            },
+        )
+        .await
+    }
+
+    async fn finish(&self, run: &RunRow, outcome: RunOutcome) -> Result<String> {
+        self.inner
+            .store
+            .finish_run(&run.id, &self.inner.owner, &outcome, now_millis())
+            .await?;
+        Ok(outcome.status)
+    }
+
+    /// The definition of the run's flow version.
+    async fn version_definition(&self, run: &RunRow) -> Result<Option<String>> {
+        let store = &self.inner.store;
+        if let Some(flow) = store.flow(&run.addon_key, &run.workspace_id, &run.flow_id).await? {
+            if flow.published_version == Some(run.flow_version) {
+                return Ok(flow.published);
+            }
+            let versions = store
+                .flow_versions(&run.addon_key, &run.workspace_id, &run.flow_id)
+                .await?;
+            return Ok(versions
+                .into_iter()
+                .find(|version| version.version == run.flow_version)
+                .map(|version| version.definition));
+        }
+        Ok(None)
+    }
+
+    /// The installation's secrets, decrypted (only for rendering; never logged or stored).
+    async fn secrets(&self, addon_key: &str, workspace_id: &str) -> Result<BTreeMap<String, String>> {
+        let rows = self.inner.store.flow_secrets(addon_key, workspace_id).await?;
+        let mut secrets = BTreeMap::new();
+        for (name, ciphertext, _) in rows {
+            if let Ok(value) = self.inner.secrets.decrypt(&ciphertext) {
+                secrets.insert(name, value);
+            }
+        }
+        Ok(secrets)
+    }
+
+    /// Sends a rendered step; returns how it ended and the response to record.
+    async fn send(
+        &self,
+        installation: &Installation,
+        rendered: RenderedStep,
+        allowlist: &[String],
+    ) -> (StepEnd, Option<Value>) {
+        match rendered {
+            RenderedStep::Clockify {
+                method,
+                server,
+                path,
+                query,
+                body,
+                ..
+            } => {
+                let Some(method) = parse_method(&method) else {
+                    return (StepEnd::Failed(format!("unsupported method {method}")), None);
+                };
+                let server = if server.eq_ignore_ascii_case("reports") {
+                    ApiServer::Reports
+                } else {
+                    ApiServer::Backend
+                };
+                let client = match self.inner.clockify.client(installation) {
+                    Ok(client) => client.with_retry(RetryPolicy {
+                        max_attempts: 1,
+                        ..RetryPolicy::default()
+                    }),
+                    Err(error) => return (StepEnd::Failed(error.public_message()), None),
+                };
+                let request = ApiRequest {
+                    method,
+                    server,
+                    path,
+                    query,
+                    body,
+                };
+                match client.execute_raw(request, Lane::Interactive).await {
+                    Ok(response) => {
+                        let text = String::from_utf8_lossy(&response.body);
+                        let body = serde_json::from_str::<Value>(&text)
+                            .unwrap_or_else(|_| Value::String(cap_text(&text).to_string()));
+                        let headers: serde_json::Map<String, Value> = response
+                            .headers
+                            .iter()
+                            .map(|(name, value)| (name.clone(), Value::String(value.clone())))
+                            .collect();
+                        let output = json!({ "status": response.status, "headers": headers, "body": body });
+                        let recorded = recorded_response(response.status, &headers, &text);
+                        (classify(response.status, output), Some(recorded))
+                    }
+                    Err(error) => {
+                        let message = error.public_message();
+                        match error.clockify_failure() {
+                            Some(failure) if failure.is_retryable() => (StepEnd::Retryable(message), None),
+                            _ => (StepEnd::Failed(message), None),
+                        }
+                    }
+                }
+            }
+            RenderedStep::Http {
+                method,
+                url,
+                headers,
+                body,
+                ..
+            } => {
+                let request = OutboundRequest {
+                    method,
+                    url,
+                    headers,
+                    body,
+                };
+                match self.inner.http.send(request, allowlist).await {
+                    Ok(response) => {
+                        let body = serde_json::from_str::<Value>(&response.body)
+                            .unwrap_or_else(|_| Value::String(cap_text(&response.body).to_string()));
+                        let headers: serde_json::Map<String, Value> = response
+                            .headers
+                            .iter()
+                            .map(|(name, value)| (name.clone(), Value::String(value.clone())))
+                            .collect();
+                        let output = json!({ "status": response.status, "headers": headers, "body": body });
+                        let recorded = recorded_response(response.status, &headers, &response.body);
+                        (classify(response.status, output), Some(recorded))
+                    }
+                    Err(error) if error.retryable() => (StepEnd::Retryable(error.message), None),
+                    Err(error) => (StepEnd::Failed(error.message), None),
+                }
+            }
+        }
+    }
+
+    /// Extends the leases of the runs in progress every third of the lease.
+    async fn heartbeat(self) {
+        let period = self.inner.options.lease / 3;
+        loop {
+            tokio::time::sleep(period).await;
+            let ids: Vec<String> = lock(&self.inner.in_flight).iter().cloned().collect();
+            if ids.is_empty() {
+                continue;
+            }
+            let until = now_millis() + lease_millis(&self.inner.options);
+            if let Err(error) = self.inner.store.extend_run_leases(&self.inner.owner, &ids, until).await {
+                tracing::warn!(error = %error, "flow run leases could not be extended");
+            }
+        }
+    }
+}
+
+/// Whether generic HTTP actions may run for this installation.
+pub fn generic_http_on(profile: &Profile, settings: &EffectiveSettings) -> bool {
+    profile.features.generic_http_actions && settings.flag("generic_http_enabled")
+}
+
+/// The host patterns generic HTTP actions may call; empty means any public host.
+pub fn allowlist(settings: &EffectiveSettings) -> Vec<String> {
+    let text = settings.value("http_allowlist").and_then(Value::as_str).unwrap_or("*");
+    let hosts: Vec<String> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|host| !host.is_empty())
+        .map(str::to_string)
+        .collect();
+    if hosts.iter().any(|host| host == "*") {
+        Vec::new()
+    } else {
+        hosts
+    }
+}
+
+/// 2xx succeeds; 429 and 5xx are worth retrying; anything else (3xx included: redirects are
+/// not followed) fails the run.
+fn classify(status: u16, output: Value) -> StepEnd {
+    match status {
+        200..=299 => StepEnd::Succeeded(output),
+        429 => StepEnd::Retryable("429 Too Many Requests".into()),
+        500..=599 => StepEnd::Retryable(format!("the server answered {status}")),
+        300..=399 => StepEnd::Failed(format!("the server answered {status} (redirects are not followed)")),
+        _ => StepEnd::Failed(format!("the server answered {status}")),
+    }
+}
+
+fn recorded_response(status: u16, headers: &serde_json::Map<String, Value>, body: &str) -> Value {
+    json!({
+        "status": status,
+        "headers": headers,
+        "body": cap_text(body),
+        "truncated": body.len() > RECORDED_BODY_BYTES,
+    })
+}
+
+/// At most [`RECORDED_BODY_BYTES`], cut at a character boundary.
+fn cap_text(text: &str) -> &str {
+    if text.len() <= RECORDED_BODY_BYTES {
+        return text;
+    }
+    let mut end = RECORDED_BODY_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Replaces every secret's value in strings of `value` with `••••`.
+pub fn mask_secrets(value: Value, secrets: &BTreeMap<String, String>) -> Value {
+    if secrets.is_empty() {
+        return value;
+    }
+    match value {
+        Value::String(text) => {
+            let mut masked = text;
+            for secret in secrets.values().filter(|secret| !secret.is_empty()) {
+                if masked.contains(secret.as_str()) {
+                    masked = masked.replace(secret.as_str(), "••••");
+                }
+            }
+            Value::String(masked)
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(|item| mask_secrets(item, secrets)).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(key, item)| (key, mask_secrets(item, secrets)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+fn parse_method(method: &str) -> Option<reqwest::Method> {
+    Method::ALL
+        .into_iter()
+        .find(|known| known.as_str().eq_ignore_ascii_case(method))
+        .and_then(|known| reqwest::Method::from_bytes(known.as_str().as_bytes()).ok())
+}
+
+fn lease_millis(options: &RuntimeOptions) -> i64 {
+    i64::try_from(options.lease.as_millis()).unwrap_or(60_000)
+}
+
+/// Whether `shutdown` has resolved, without waiting for it.
+async fn futures_ready(shutdown: &mut std::pin::Pin<&mut impl std::future::Future<Output = ()>>) -> bool {
+    tokio::select! {
+        biased;
+        _ = shutdown.as_mut() => true,
+        _ = std::future::ready(()) => false,
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn log_jobs(count: usize) {
+    tracing::debug!(count, "flow jobs matched");
+}
+
+fn log_run(status: &str, elapsed: Duration) {
+    tracing::debug!(status, elapsed_ms = elapsed.as_millis() as u64, "flow run finished");
+}

@@ -1,0 +1,467 @@
+//! Flows end to end over real HTTP, on SQLite and Postgres: the simulator fires a webhook, the
+//! add-on ingests it, the runtime runs the published flow, and the flow's Clockify call
+//! changes the simulator's data. Injected 5xx are retried, exhausted retries dead-letter, an
+//! event no flow matches is recorded as such, and generic HTTP actions reach a local receiver
+//! only when private networks are explicitly allowed.
+
+use std::{sync::Arc, time::Duration};
+
+use addon_core::store::{
+    flows::{run_status, FlowRow, RunRow},
+    new_id, Store,
+};
+use serde_json::{json, Value};
+use sim::WorkspaceSpec;
+use tokio::sync::Mutex;
+
+use crate::support::{Db, TestApp, TestSim};
+
+async fn workspace_id(sim: &TestSim) -> String {
+    sim.workspace().await["id"].as_str().unwrap().to_string()
+}
+
+/// Starts a simulator and the add-on trusting it, installs `addon`; no bootstrap noise.
+async fn start(db: Db, addon: &str, extra: &[(&str, &str)]) -> Option<(TestSim, TestApp, String)> {
+    let sim = TestSim::start(WorkspaceSpec {
+        users: 2,
+        projects: 3,
+        clients: 1,
+        tags: 2,
+        tasks: 0,
+        time_entries: 5,
+        ..WorkspaceSpec::default()
+    })
+    .await;
+    let key = sim.key();
+    let mut env = vec![("CLOCKIFY_PUBLIC_KEY_PATH", key.as_str()), ("FLOW_RETRY_BASE_MS", "50")];
+    env.extend_from_slice(extra);
+    let app = TestApp::start_with(db, &env).await?;
+    sim.install(&app.address, addon).await;
+    let workspace = workspace_id(&sim).await;
+    Some((sim, app, workspace))
+}
+
+/// Saves and publishes `definition` as a new enabled flow; returns its id.
+async fn publish(store: &dyn Store, addon: &str, workspace: &str, definition: Value) -> String {
+    let id = new_id();
+    let now = addon_core::lifecycle::now_millis();
+    store
+        .save_flow(&FlowRow {
+            id: id.clone(),
+            addon_key: addon.into(),
+            workspace_id: workspace.into(),
+            name: definition["name"].as_str().unwrap_or("flow").into(),
+            enabled: true,
+            draft: definition.to_string(),
+            published_version: None,
+            published: None,
+            created_at: now,
+            updated_at: now,
+        })
+        .await
+        .unwrap();
+    let version = store
+        .publish_flow(addon, workspace, &id, &definition.to_string(), now)
+        .await
+        .unwrap();
+    assert_eq!(version, Some(1));
+    id
+}
+
+async fn fire(sim: &TestSim, event: &str, body: Option<Value>) -> Value {
+    let mut request = json!({ "event": event });
+    if let Some(body) = body {
+        request["body"] = body;
+    }
+    let response = reqwest::Client::new()
+        .post(format!("{}/sim/webhooks/fire", sim.url))
+        .json(&request)
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.text().await.unwrap());
+    response.json().await.unwrap()
+}
+
+/// Waits until the flow has a run in one of `statuses`.
+async fn wait_for_run(store: &dyn Store, addon: &str, workspace: &str, flow: &str, statuses: &[&str]) -> RunRow {
+    let started = std::time::Instant::now();
+    loop {
+        let (runs, _) = store.runs(addon, workspace, Some(flow), None, 0, 10).await.unwrap();
+        if let Some(run) = runs.iter().find(|run| statuses.contains(&run.status.as_str())) {
+            return run.clone();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no run reached {statuses:?}: {runs:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn tag_flow(name_template: &str) -> Value {
+    json!({
+        "name": "Tag new time entries",
+        "trigger": { "eventTypes": ["NEW_TIME_ENTRY"] },
+        "conditions": { "combine": "all", "groups": [
+            { "combine": "all", "rules": [ { "path": "$.body.id", "operator": "exists" } ] }
+        ] },
+        "actions": [
+            { "kind": "clockify", "id": "tag", "operationId": "createNewTag",
+              "body": { "name": name_template } }
+        ]
+    })
+}
+
+async fn a_flow_adds_a_tag_through_the_simulator(db: Db) {
+    let addon = "api-studio";
+    let Some((sim, app, workspace)) = start(db, addon, &[]).await else {
+        return;
+    };
+    let flow = publish(
+        app.store.as_ref(),
+        addon,
+        &workspace,
+        tag_flow("flow {{ body.id }} {{ event.type | lower }}"),
+    )
+    .await;
+    let fired = fire(&sim, "NEW_TIME_ENTRY", None).await;
+    let entry_id = fired["body"]["id"].as_str().unwrap().to_string();
+    let run = wait_for_run(
+        app.store.as_ref(),
+        addon,
+        &workspace,
+        &flow,
+        &[run_status::SUCCEEDED, run_status::FAILED],
+    )
+    .await;
+    assert_eq!(run.status, run_status::SUCCEEDED, "{run:?}");
+    assert_eq!(run.event_type, "NEW_TIME_ENTRY");
+
+    // The simulator's data changed: it created the tag and told its subscribers, so the
+    // add-on itself receives NEW_TAG with the name the flow rendered.
+    let tag_name = format!("flow {entry_id} new_time_entry");
+    let started = std::time::Instant::now();
+    loop {
+        let events = app
+            .store
+            .events(addon, &workspace, &Default::default(), 0, 50)
+            .await
+            .unwrap()
+            .items;
+        let mut new_tags = Vec::new();
+        for event in events.iter().filter(|event| event.event_type == "NEW_TAG") {
+            let stored = app.store.event(addon, &workspace, &event.id).await.unwrap().unwrap();
+            new_tags.push(serde_json::from_str::<Value>(&stored.body).unwrap()["name"].clone());
+        }
+        if new_tags.contains(&json!(tag_name)) {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "no NEW_TAG {tag_name:?}: {new_tags:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let steps = app.store.run_steps(addon, &workspace, &run.id).await.unwrap();
+    assert_eq!(steps.len(), 1, "{steps:?}");
+    let step = &steps[0];
+    assert_eq!((step.kind.as_str(), step.status.as_str()), ("clockify", "succeeded"));
+    let request: Value = serde_json::from_str(&step.request).unwrap();
+    assert_eq!(
+        request["body"]["name"],
+        format!("flow {entry_id} new_time_entry"),
+        "{request}"
+    );
+    assert!(request["path"].as_str().unwrap().contains(&workspace), "{request}");
+    let response: Value = serde_json::from_str(step.response.as_deref().unwrap()).unwrap();
+    assert!(
+        response["status"]
+            .as_u64()
+            .is_some_and(|status| (200..300).contains(&status)),
+        "{response}"
+    );
+    let outputs: Value = serde_json::from_str(&run.outputs).unwrap();
+    assert_eq!(
+        outputs["tag"]["body"]["name"],
+        format!("flow {entry_id} new_time_entry"),
+        "the step's output is kept for later steps: {outputs}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_flow_adds_a_tag_on_sqlite() {
+    a_flow_adds_a_tag_through_the_simulator(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_flow_adds_a_tag_on_postgres() {
+    a_flow_adds_a_tag_through_the_simulator(Db::Postgres).await;
+}
+
+async fn an_injected_server_error_is_retried_then_succeeds(db: Db) {
+    let addon = "api-studio";
+    let Some((sim, app, workspace)) = start(db, addon, &[]).await else {
+        return;
+    };
+    let flow = publish(app.store.as_ref(), addon, &workspace, tag_flow("retried {{ body.id }}")).await;
+    sim.set_faults(json!({ "errorRate": 1.0 })).await;
+    fire(&sim, "NEW_TIME_ENTRY", None).await;
+    let run = wait_for_run(app.store.as_ref(), addon, &workspace, &flow, &[run_status::RETRYING]).await;
+    assert!(
+        run.error.as_deref().is_some_and(|error| error.contains("50")),
+        "{run:?}"
+    );
+    sim.set_faults(json!({ "errorRate": 0.0 })).await;
+    let run = wait_for_run(app.store.as_ref(), addon, &workspace, &flow, &[run_status::SUCCEEDED]).await;
+    assert!(run.attempts >= 1, "{run:?}");
+    let steps = app.store.run_steps(addon, &workspace, &run.id).await.unwrap();
+    assert_eq!(
+        steps.first().map(|step| step.status.as_str()),
+        Some("failed"),
+        "{steps:?}"
+    );
+    assert_eq!(
+        steps.last().map(|step| step.status.as_str()),
+        Some("succeeded"),
+        "{steps:?}"
+    );
+    assert!(
+        steps.iter().all(|step| step.step_id == "tag"),
+        "each attempt resumed at the one step: {steps:?}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn retried_then_succeeds_on_sqlite() {
+    an_injected_server_error_is_retried_then_succeeds(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn retried_then_succeeds_on_postgres() {
+    an_injected_server_error_is_retried_then_succeeds(Db::Postgres).await;
+}
+
+async fn exhausted_retries_dead_letter_and_retry_resumes(db: Db) {
+    let addon = "universal-webhook";
+    let Some((sim, app, workspace)) = start(db, addon, &[("UW_FLOW_MAX_RETRIES", "2")]).await else {
+        return;
+    };
+    let flow = publish(app.store.as_ref(), addon, &workspace, tag_flow("dead {{ body.id }}")).await;
+    sim.set_faults(json!({ "errorRate": 1.0 })).await;
+    fire(&sim, "NEW_TIME_ENTRY", None).await;
+    let run = wait_for_run(app.store.as_ref(), addon, &workspace, &flow, &[run_status::DEAD]).await;
+    assert_eq!(run.attempts, 3, "the first attempt and two retries: {run:?}");
+    assert!(
+        run.error.as_deref().is_some_and(|error| error.contains("gave up")),
+        "{run:?}"
+    );
+    let steps = app.store.run_steps(addon, &workspace, &run.id).await.unwrap();
+    assert_eq!(steps.len(), 3, "{steps:?}");
+
+    // "Retry" on the dead-lettered run, with Clockify healthy again.
+    sim.set_faults(json!({ "errorRate": 0.0 })).await;
+    let now = addon_core::lifecycle::now_millis();
+    assert!(app.store.retry_run(addon, &workspace, &run.id, now).await.unwrap());
+    assert!(
+        !app.store.retry_run(addon, &workspace, &run.id, now).await.unwrap(),
+        "a queued run cannot be retried twice"
+    );
+    let run = wait_for_run(app.store.as_ref(), addon, &workspace, &flow, &[run_status::SUCCEEDED]).await;
+    assert_eq!(run.error, None);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn dead_letters_on_sqlite() {
+    exhausted_retries_dead_letter_and_retry_resumes(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn dead_letters_on_postgres() {
+    exhausted_retries_dead_letter_and_retry_resumes(Db::Postgres).await;
+}
+
+/// Waits for the job of the newest stored event and returns its outcome.
+async fn newest_event_outcome(store: &dyn Store, addon: &str, workspace: &str) -> String {
+    let started = std::time::Instant::now();
+    loop {
+        let events = store
+            .events(addon, workspace, &Default::default(), 0, 1)
+            .await
+            .unwrap()
+            .items;
+        if let Some(event) = events.first() {
+            let outcomes = store.flow_job_outcomes(addon, workspace, &event.id).await.unwrap();
+            if let Some((state, Some(outcome))) = outcomes.first() {
+                assert_eq!(state, "done");
+                return outcome.clone();
+            }
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "no job outcome");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn an_event_no_flow_matches_is_recorded(db: Db) {
+    let addon = "api-studio";
+    let Some((sim, app, workspace)) = start(db, addon, &[]).await else {
+        return;
+    };
+    // No flow at all.
+    fire(&sim, "NEW_TIME_ENTRY", None).await;
+    assert_eq!(
+        newest_event_outcome(app.store.as_ref(), addon, &workspace).await,
+        "no flow is published and enabled"
+    );
+    // A flow whose condition does not hold, and one on another trigger.
+    let mut never = tag_flow("never");
+    never["conditions"]["groups"][0]["rules"][0] =
+        json!({ "path": "$.body.description", "operator": "equals", "value": "no entry has this description" });
+    let never = publish(app.store.as_ref(), addon, &workspace, never).await;
+    let mut other = tag_flow("other");
+    other["trigger"]["eventTypes"] = json!(["NEW_PROJECT"]);
+    publish(app.store.as_ref(), addon, &workspace, other).await;
+    fire(&sim, "NEW_TIME_ENTRY", None).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        newest_event_outcome(app.store.as_ref(), addon, &workspace).await,
+        "no flow matched"
+    );
+    let (runs, total) = app
+        .store
+        .runs(addon, &workspace, Some(&never), None, 0, 10)
+        .await
+        .unwrap();
+    assert_eq!((runs.len(), total), (0, 0));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn unmatched_events_are_recorded_on_sqlite() {
+    an_event_no_flow_matches_is_recorded(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn unmatched_events_are_recorded_on_postgres() {
+    an_event_no_flow_matches_is_recorded(Db::Postgres).await;
+}
+
+/// A receiver that records every request (method, path, headers, body) and answers 200.
+async fn start_receiver() -> (String, Arc<Mutex<Vec<Value>>>) {
+    use axum::{extract::State, http::HeaderMap, routing::any, Router};
+    let seen: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let app = Router::new()
+        .fallback(any(
+            |State(seen): State<Arc<Mutex<Vec<Value>>>>, uri: axum::http::Uri, headers: HeaderMap, body: String| async move {
+                let headers: serde_json::Map<String, Value> = headers
+                    .iter()
+                    .map(|(name, value)| (name.to_string(), json!(value.to_str().unwrap_or_default())))
+                    .collect();
+                seen.lock().await.push(json!({ "path": uri.path(), "headers": headers, "body": body }));
+                axum::Json(json!({ "received": true }))
+            },
+        ))
+        .with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (url, seen)
+}
+
+/// Stores a secret encrypted with the server's key, as the secrets page does.
+async fn save_secret(app: &TestApp, addon: &str, workspace: &str, name: &str, value: &str) {
+    let key = addon_core::crypto::SecretKey::from_base64(&app.secret_key).unwrap();
+    let sealed = addon_core::crypto::SecretBox::new(key).encrypt(value).unwrap();
+    app.store
+        .save_flow_secret(addon, workspace, name, &sealed, 1)
+        .await
+        .unwrap();
+}
+
+fn http_flow(receiver: &str) -> Value {
+    json!({
+        "name": "Forward entries",
+        "trigger": { "eventTypes": ["NEW_TIME_ENTRY"] },
+        "actions": [
+            { "kind": "http", "id": "forward", "method": "POST", "url": format!("{receiver}/hook"),
+              "headers": { "authorization": "Bearer {{ secrets.RECEIVER_TOKEN }}", "content-type": "application/json" },
+              "body": "{{ body | json }}" }
+        ]
+    })
+}
+
+async fn generic_http_reaches_only_allowed_addresses(db: Db) {
+    let addon = "universal-webhook";
+    let (receiver, seen) = start_receiver().await;
+    // Private networks allowed (development): the request arrives, the secret is sent but
+    // never recorded.
+    let Some((sim, app, workspace)) = start(
+        db,
+        addon,
+        &[
+            ("UW_GENERIC_HTTP_ENABLED", "true"),
+            ("UW_HTTP_ALLOW_PRIVATE_NETWORKS", "true"),
+        ],
+    )
+    .await
+    else {
+        return;
+    };
+    save_secret(&app, addon, &workspace, "RECEIVER_TOKEN", "s3cret-value").await;
+    let flow = publish(app.store.as_ref(), addon, &workspace, http_flow(&receiver)).await;
+    fire(&sim, "NEW_TIME_ENTRY", None).await;
+    let run = wait_for_run(
+        app.store.as_ref(),
+        addon,
+        &workspace,
+        &flow,
+        &[run_status::SUCCEEDED, run_status::FAILED],
+    )
+    .await;
+    assert_eq!(run.status, run_status::SUCCEEDED, "{run:?}");
+    let received = seen.lock().await.clone();
+    assert_eq!(received.len(), 1, "{received:?}");
+    assert_eq!(received[0]["path"], "/hook");
+    assert_eq!(received[0]["headers"]["authorization"], "Bearer s3cret-value");
+    let steps = app.store.run_steps(addon, &workspace, &run.id).await.unwrap();
+    assert!(!steps[0].request.contains("s3cret-value"), "{}", steps[0].request);
+    assert!(steps[0].request.contains("••••"), "{}", steps[0].request);
+    app.stop().await;
+    drop(sim);
+
+    // The default: the same flow is refused at connect, and nothing arrives.
+    let Some((sim, app, workspace)) = start(db, addon, &[("UW_GENERIC_HTTP_ENABLED", "true")]).await else {
+        return;
+    };
+    save_secret(&app, addon, &workspace, "RECEIVER_TOKEN", "s3cret-value").await;
+    let flow = publish(app.store.as_ref(), addon, &workspace, http_flow(&receiver)).await;
+    fire(&sim, "NEW_TIME_ENTRY", None).await;
+    let run = wait_for_run(
+        app.store.as_ref(),
+        addon,
+        &workspace,
+        &flow,
+        &[run_status::FAILED, run_status::SUCCEEDED],
+    )
+    .await;
+    assert_eq!(run.status, run_status::FAILED, "{run:?}");
+    assert!(
+        run.error.as_deref().is_some_and(|error| error.contains("refused")),
+        "{run:?}"
+    );
+    assert_eq!(seen.lock().await.len(), 1, "nothing more arrived");
+    app.stop().await;
+    drop(sim);
+}
+
+#[tokio::test]
+async fn generic_http_on_sqlite() {
+    generic_http_reaches_only_allowed_addresses(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn generic_http_on_postgres() {
+    generic_http_reaches_only_allowed_addresses(Db::Postgres).await;
+}
