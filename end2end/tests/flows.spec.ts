@@ -50,9 +50,9 @@ async function shootEditor(page: Page, frame: FrameLocator, name: string) {
   if (viewport) await page.setViewportSize(viewport);
 }
 
-async function setFlowsEnabled(page: Page, addon: string, on: boolean) {
+async function setFlag(page: Page, addon: string, setting: string, on: boolean) {
   await page.goto(`/workspace/settings?addon=${addon}`);
-  await page.locator('#addon-settings [name="flows_enabled"]').setChecked(on);
+  await page.locator(`#addon-settings [name="${setting}"]`).setChecked(on);
   await page.locator("#save-settings").click();
   await expect(page.locator("#settings-notice")).toContainText("Saved");
 }
@@ -163,6 +163,18 @@ test("importing bad JSON says what is wrong; a good export imports as a new flow
   await frame.getByTestId("import-submit").click();
   await expect(frame.getByTestId("import-error")).toContainText("not valid JSON");
 
+  // The server checks an import like any save: an operation outside API Studio's permissions
+  // is refused even though no form was involved.
+  const outside = {
+    name: "Expenses",
+    trigger: { eventTypes: ["NEW_TAG"], sources: [] },
+    actions: [{ kind: "clockify", id: "list", operationId: "getExpenses" }],
+  };
+  await frame.getByTestId("import-text").fill(JSON.stringify(outside));
+  await frame.getByTestId("import-submit").click();
+  await expect(frame.getByTestId("import-error")).toContainText("EXPENSE_READ");
+  await expect(frame.getByTestId("import-error")).toContainText("API Studio does not have");
+
   const name = `Imported ${randomBytes(3).toString("hex")}`;
   const definition = {
     name,
@@ -186,7 +198,7 @@ test("importing bad JSON says what is wrong; a good export imports as a new flow
 
 test("with flows turned off in the settings, the editor is read-only and says why", async ({ page }) => {
   try {
-    await setFlowsEnabled(page, "api-studio", false);
+    await setFlag(page, "api-studio", "flows_enabled", false);
     const frame = await openFlows(page, "api-studio");
     await expect(frame.getByTestId("flows-read-only").first()).toContainText("turned off");
     await frame.getByTestId("new-flow").click();
@@ -198,8 +210,46 @@ test("with flows turned off in the settings, the editor is read-only and says wh
     await expect(frame.getByTestId("add-clockify-action")).toBeDisabled();
     await screenshot(page, "flows-read-only");
   } finally {
-    await setFlowsEnabled(page, "api-studio", true);
+    await setFlag(page, "api-studio", "flows_enabled", true);
   }
   const frame = await openFlows(page, "api-studio");
   await expect(frame.getByTestId("flows-read-only")).toHaveCount(0);
+});
+
+test("Universal Webhook offers its 51 events, and HTTP requests once the setting is on", async ({ page }) => {
+  const errors = watchConsole(page);
+  let frame = await openFlows(page, "universal-webhook");
+  await expect(frame.locator('[data-tab="Secrets"]')).toBeVisible();
+  await frame.getByTestId("new-flow").click();
+  await expect(frame.getByTestId("trigger-event")).toHaveCount(51);
+  await expect(frame.getByTestId("trigger-sources").or(frame.getByTestId("trigger-no-sources"))).toBeVisible();
+  await expect(frame.getByTestId("add-http-action")).toHaveCount(0);
+  await expect(frame.getByTestId("http-actions-note")).toContainText("Generic HTTP actions");
+
+  try {
+    await setFlag(page, "universal-webhook", "generic_http_enabled", true);
+    frame = await openFlows(page, "universal-webhook");
+    await frame.getByTestId("new-flow").click();
+    await frame.getByTestId("flow-name").fill("Forward tags");
+    await frame.locator('[data-event-type="NEW_TAG"] input').check();
+    await frame.getByTestId("add-http-action").click();
+    await frame.getByTestId("http-url").fill("not a url");
+    await expect(frame.getByTestId("http-url-problems")).toContainText("is not a web address");
+    await frame.getByTestId("http-url").fill("https://example.com/hooks/{{ event.type }}");
+    await expect(frame.getByTestId("http-url-problems")).toHaveCount(0);
+    await frame.getByTestId("http-headers").fill("X-Tag {{ body.name }}");
+    await expect(frame.getByTestId("http-headers-problems")).toContainText("Line 1 has no `:`");
+    await frame.getByTestId("http-headers").fill("X-Tag: {{ body.name }}");
+    // A pasted body stands in for an event.
+    await frame.getByTestId("preview-sample").selectOption("paste");
+    await frame.getByTestId("preview-paste").fill('{"name": "billable"}');
+    const step = frame.getByTestId("preview-step-0");
+    await expect(step.getByTestId("preview-step-path")).toHaveText("https://example.com/hooks/NEW_TAG");
+    await expect(step).toContainText("X-Tag: billable");
+    await expect(frame.getByTestId("problem-count")).toHaveAttribute("data-count", "0");
+    await shootEditor(page, frame, "flows-http-action");
+  } finally {
+    await setFlag(page, "universal-webhook", "generic_http_enabled", false);
+  }
+  expect(errors).toEqual([]);
 });

@@ -158,6 +158,12 @@ fn ActionRow(uid: u64) -> impl IntoView {
             .map(|index| state.problems_exactly(&format!("actions[{index}].id")))
             .unwrap_or_default()
     });
+    let step_problems = Signal::derive(move || {
+        index
+            .get()
+            .map(|index| state.problems_exactly(&format!("actions[{index}]")))
+            .unwrap_or_default()
+    });
     let first = move || index.get() == Some(0);
     let last = move || index.get().map(|index| index + 1) == Some(count.get());
     let position = move || index.get().map(|index| index + 1).unwrap_or_default();
@@ -183,6 +189,7 @@ fn ActionRow(uid: u64) -> impl IntoView {
                 </span>
             </div>
             <FieldProblems messages=id_problems test_id="action-id-problems"/>
+            <FieldProblems messages=step_problems test_id="action-problems"/>
             {move || if is_http.get() {
                 view! { <HttpForm uid index/> }.into_any()
             } else {

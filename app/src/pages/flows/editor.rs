@@ -23,7 +23,7 @@ use super::{
         create_flow, delete_flow, export_text, load_flow, load_flow_catalog, publish_flow_draft, restore_flow_version,
         save_flow_draft, set_flow_enabled, FlowCatalog, FlowDetail, SaveOutcome,
     },
-    state::{invalid, EditorState, FieldProblems, DANGER, HINT, INPUT, PRIMARY, SECONDARY},
+    state::{describe_field, invalid, EditorState, FieldProblems, DANGER, HINT, INPUT, PRIMARY, SECONDARY},
     transfer::{ExportLink, ImportIntoDraft},
     trigger::TriggerPicker,
     StatusBadge,
@@ -471,13 +471,7 @@ fn EditorBody(catalog: FlowCatalog, detail: Option<FlowDetail>, action: Option<S
                     <ExportLink text=export_text_signal name=name_signal/>
                     <button type="button" class=SECONDARY data-testid="flow-import" disabled=read_only
                             on:click=move |_| import_open.update(|open| *open = !*open)>"Import"</button>
-                    <span class="text-xs" data-testid="problem-count" data-count=move || problem_count.get().to_string()>
-                        {move || match problem_count.get() {
-                            0 => view! { <span class="text-emerald-700 dark:text-emerald-300">"No problems: ready to publish."</span> }.into_any(),
-                            1 => view! { <span class="text-red-600 dark:text-red-400">"1 problem to fix before publishing."</span> }.into_any(),
-                            count => view! { <span class="text-red-600 dark:text-red-400">{format!("{count} problems to fix before publishing.")}</span> }.into_any(),
-                        }}
-                    </span>
+                    <ProblemSummary count=problem_count/>
                     <span class="ml-auto">
                         <Show when=move || !confirm_delete.get()
                               fallback=move || view! {
@@ -512,6 +506,53 @@ fn EditorBody(catalog: FlowCatalog, detail: Option<FlowDetail>, action: Option<S
                 None => view! { <p class=HINT data-testid="runs-unsaved">"Save the flow first; its runs appear here once it is published and events arrive."</p> }.into_any(),
             })}
         </div>
+    }
+}
+
+/// "N problems to fix", opening to every problem with where it is (also those of parts the
+/// form does not show, such as a parameter the operation does not have).
+#[component]
+fn ProblemSummary(count: Memo<usize>) -> impl IntoView {
+    let state = expect_context::<EditorState>();
+    let list = move || {
+        let mut problems = state.problems.get();
+        state.server_problems.with(|server| {
+            for problem in server {
+                if !problems.contains(problem) {
+                    problems.push(problem.clone());
+                }
+            }
+        });
+        problems
+            .into_iter()
+            .map(|problem| {
+                view! {
+                    <li data-field=problem.field.clone()>
+                        <span class="font-medium">{describe_field(&problem.field)}</span>
+                        {format!(" — {}", problem.message)}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <span class="text-xs" data-testid="problem-count" data-count=move || count.get().to_string()>
+            <Show when=move || { count.get() != 0 }
+                  fallback=|| view! { <span class="text-emerald-700 dark:text-emerald-300">"No problems: ready to publish."</span> }>
+                <details class="relative">
+                    <summary class="cursor-pointer text-red-600 dark:text-red-400">
+                        {move || match count.get() {
+                            1 => "1 problem to fix before publishing".to_string(),
+                            count => format!("{count} problems to fix before publishing"),
+                        }}
+                    </summary>
+                    <ul class="absolute left-0 z-10 mt-1 flex w-96 max-w-[80vw] flex-col gap-1 rounded border border-slate-200 bg-white p-2 text-slate-700 shadow-lg dark:border-slate-600 dark:bg-slate-800 dark:text-slate-200"
+                        data-testid="problem-list">
+                        {list}
+                    </ul>
+                </details>
+            </Show>
+        </span>
     }
 }
 

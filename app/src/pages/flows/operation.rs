@@ -244,16 +244,80 @@ pub fn ParamForm(index: Memo<Option<usize>>, operation_id: Memo<String>) -> impl
             .flat_map(|location| operation.parameters_in(location))
             .map(|parameter| view! { <ParamInput index parameter/> })
             .collect();
+        let extra = view! { <ExtraParams index operation/> };
         if fields.is_empty() {
-            return ().into_any();
+            return extra.into_any();
         }
         view! {
             <fieldset>
                 <legend class="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">"Parameters"</legend>
                 <div class="grid gap-2 sm:grid-cols-2">{fields}</div>
             </fieldset>
+            {extra}
         }
         .into_any()
+    }
+}
+
+/// Parameters the step sets that the operation does not have (an import, a changed
+/// operation): shown with their problem and a way to remove them.
+#[component]
+fn ExtraParams(index: Memo<Option<usize>>, operation: &'static Operation) -> impl IntoView {
+    let state = expect_context::<EditorState>();
+    let extra = Memo::new(move |_| {
+        let index = index.get();
+        state
+            .draft
+            .with(|def| match index.and_then(|index| def.actions.get(index)) {
+                Some(Action::Clockify { params, .. }) => params
+                    .keys()
+                    .filter(|name| {
+                        operation.parameter(name).is_none_or(|parameter| {
+                            !matches!(parameter.location, ParamLocation::Path | ParamLocation::Query)
+                        })
+                    })
+                    .cloned()
+                    .collect::<Vec<_>>(),
+                _ => Vec::new(),
+            })
+    });
+    move || {
+        extra
+            .get()
+            .into_iter()
+            .map(|name| {
+                let problems = {
+                    let name = name.clone();
+                    Signal::derive(move || {
+                        index
+                            .get()
+                            .map(|index| state.problems_exactly(&format!("actions[{index}].params.{name}")))
+                            .unwrap_or_default()
+                    })
+                };
+                let remove = {
+                    let name = name.clone();
+                    move |_| {
+                        if let Some(index) = index.get_untracked() {
+                            state.draft.update(|def| {
+                                if let Some(Action::Clockify { params, .. }) = def.actions.get_mut(index) {
+                                    params.remove(&name);
+                                }
+                            });
+                        }
+                    }
+                };
+                view! {
+                    <div class="flex flex-col" data-testid="extra-param" data-param=name.clone()>
+                        <span class="flex items-center gap-2 text-xs">
+                            <span class="font-mono">{name.clone()}</span>
+                            <button type="button" class=SMALL on:click=remove>"Remove"</button>
+                        </span>
+                        <FieldProblems messages=problems test_id="extra-param-problems"/>
+                    </div>
+                }
+            })
+            .collect_view()
     }
 }
 

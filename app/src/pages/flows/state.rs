@@ -284,6 +284,41 @@ pub fn capabilities(addon_key: &str, catalog: &FlowCatalog) -> Capabilities<'sta
     }
 }
 
+/// A problem's field as people read it: `conditions.groups[0].rules[1].path` → "Group 1, rule
+/// 2: path"; `actions[0].params.projectId` → "Step 1: params.projectId".
+pub fn describe_field(field: &str) -> String {
+    fn number(text: &str, prefix: &str) -> Option<(usize, String)> {
+        let rest = text.strip_prefix(prefix)?;
+        let (digits, rest) = rest.split_once(']')?;
+        let index: usize = digits.parse().ok()?;
+        Some((index + 1, rest.trim_start_matches('.').to_string()))
+    }
+    let with_rest = |label: String, rest: String| {
+        if rest.is_empty() {
+            label
+        } else {
+            format!("{label}: {rest}")
+        }
+    };
+    if let Some((group, rest)) = number(field, "conditions.groups[") {
+        return match number(&rest, "rules[") {
+            Some((rule, rest)) => with_rest(format!("Group {group}, rule {rule}"), rest),
+            None => with_rest(format!("Group {group}"), rest),
+        };
+    }
+    if let Some((step, rest)) = number(field, "actions[") {
+        return with_rest(format!("Step {step}"), rest);
+    }
+    if field.starts_with("trigger") {
+        return "Trigger".to_string();
+    }
+    let mut chars = field.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => "Flow".to_string(),
+    }
+}
+
 /// The problems of a field under it, in red; `test_id` names the element for tests.
 #[component]
 pub fn FieldProblems(#[prop(into)] messages: Signal<Vec<String>>, #[prop(into)] test_id: String) -> impl IntoView {
@@ -302,5 +337,27 @@ pub fn invalid(messages: &[String]) -> &'static str {
         "false"
     } else {
         "true"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe_field;
+
+    #[test]
+    fn fields_read_as_places_in_the_form() {
+        assert_eq!(
+            describe_field("conditions.groups[0].rules[1].path"),
+            "Group 1, rule 2: path"
+        );
+        assert_eq!(describe_field("conditions.groups[2]"), "Group 3");
+        assert_eq!(
+            describe_field("actions[0].params.projectId"),
+            "Step 1: params.projectId"
+        );
+        assert_eq!(describe_field("actions[3]"), "Step 4");
+        assert_eq!(describe_field("trigger.eventTypes[0]"), "Trigger");
+        assert_eq!(describe_field("name"), "Name");
+        assert_eq!(describe_field(""), "Flow");
     }
 }
