@@ -28,7 +28,7 @@ for (const addon of ADDONS) {
     await expect(frame.locator("[data-setting]").first()).toBeVisible();
     await screenshot(page, `${addon.key}-settings`);
     await frame.locator('[data-nav="Flows"]').click();
-    await expect(frame.getByTestId("not-built")).toContainText("not available");
+    await expect(frame.getByTestId("new-flow")).toBeVisible();
     await frame.locator('[data-nav="Explorer"]').click();
     await expect(frame.getByTestId("explorer-search")).toBeVisible();
     await frame.locator('[data-nav="Overview"]').click();
