@@ -131,9 +131,14 @@ test("a flow built in the UI previews live, publishes, and runs on the next even
   await frame.getByTestId("flow-publish").click();
   await expect(frame.getByTestId("flow-notice")).toContainText("Published as version 1");
   await expect(frame.getByTestId("flow-status")).toHaveText("published v1");
+  // A saved draft does not change what runs; restoring version 1 brings it back.
+  await frame.getByTestId("flow-name").fill(`${name} (edited)`);
+  await frame.getByTestId("flow-save").click();
+  await expect(frame.getByTestId("flow-notice")).toContainText("Draft saved");
   await frame.locator('[data-tab="Versions"]').click();
-  await expect(frame.locator('[data-testid="version"][data-version="1"]')).toBeVisible();
-  await frame.locator('[data-tab="Build"]').click();
+  await frame.locator('[data-testid="version"][data-version="1"]').getByTestId("version-restore").click();
+  await expect(frame.getByTestId("flow-notice")).toContainText("Version 1 is the draft again");
+  await expect(frame.getByTestId("flow-name")).toHaveValue(name);
 
   // The next matching event runs it; the list shows the run.
   await fireTimeEntry(request, `Sprint planning ${marker}`);
@@ -187,12 +192,25 @@ test("importing bad JSON says what is wrong; a good export imports as a new flow
   await expect(frame.getByTestId("flow-name")).toHaveValue(name);
   await expect(frame.getByTestId("flow-status")).toHaveText("draft");
 
+  // Export downloads the definition, which imports again as it was.
+  const [download] = await Promise.all([page.waitForEvent("download"), frame.getByTestId("flow-export").click()]);
+  expect(download.suggestedFilename()).toMatch(/^imported-[0-9a-f]+\.flow\.json$/);
+  const exported = JSON.parse(readFileSync(await download.path(), "utf8"));
+  expect(exported).toMatchObject({ name, trigger: { eventTypes: ["NEW_TAG"] } });
+  expect(exported.actions[0]).toMatchObject({ kind: "clockify", operationId: "getTags", params: { "page-size": "1" } });
+
   // In the editor, a bad paste leaves the draft alone.
   await frame.getByTestId("flow-import").click();
   await frame.getByTestId("import-draft-text").fill("[1, 2");
   await frame.getByTestId("import-draft-apply").click();
   await expect(frame.getByTestId("import-draft-error")).toContainText("not valid JSON");
   await expect(frame.getByTestId("flow-name")).toHaveValue(name);
+
+  // Delete asks first, then the list no longer has it.
+  await frame.getByTestId("flow-delete").click();
+  await frame.getByTestId("flow-delete-confirm").click();
+  await expect(frame.getByTestId("new-flow")).toBeVisible();
+  await expect(frame.locator(`[data-testid="flow-row"][data-name="${name}"]`)).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 
