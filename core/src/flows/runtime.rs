@@ -28,6 +28,7 @@ use tokio::sync::{Notify, Semaphore};
 use super::{
     document::{document, EventContext},
     evaluate::{triggers_on, CompiledFlow, RenderedStep},
+    template::RenderContext,
     http_guard::{HttpGuard, OutboundRequest},
     model::FlowDefinition,
     validate::{Capabilities, Problem},
@@ -284,7 +285,7 @@ impl FlowRuntime {
         };
         let context = EventContext::from_stored(
             &event.id,
-            &workspace_id,
+            workspace_id,
             &event.source,
             &event.event_type,
             event.received_at,
@@ -448,7 +449,6 @@ impl FlowRuntime {
     async fn execute_steps(&self, run: &RunRow) -> Result<String> {
         let inner = &self.inner;
         let owner = inner.owner.as_str();
-        let attempt = run.attempts + 1;
         let fail = |status: &str, error: String| RunOutcome {
             status: status.to_string(),
             attempts: run.attempts,
@@ -516,9 +516,14 @@ impl FlowRuntime {
             &event.headers,
             &event.body,
         );
-        let mut doc = document(&context);
         let mut outputs: serde_json::Map<String, Value> = serde_json::from_str(&run.outputs).unwrap_or_default();
-        let secrets = self.secrets(&run.addon_key, &run.workspace_id).await?;
+        let secrets = Arc::new(self.secrets(&run.addon_key, &run.workspace_id).await?);
+        // One render context per run: the document is shared, each step's output is added
+        // as it completes (a resumed run starts with the outputs of the steps done before).
+        let mut render_context = RenderContext::from_shared(Arc::new(context.into_document()), secrets.clone());
+        for (id, output) in &outputs {
+            render_context.add_step(id, output);
+        }
         let allowlist = allowlist(&settings);
         let max_retries = if profile.settings.iter().any(|setting| setting.id == "flow_max_retries") {
             settings.number("flow_max_retries")
@@ -526,15 +531,13 @@ impl FlowRuntime {
             DEFAULT_MAX_RETRIES
         };
 
+        let attempt = inner.store.next_attempt(&run.id).await?;
         let first = usize::try_from(run.next_step).unwrap_or(0);
         for index in first..compiled.steps_len() {
-            if let Some(object) = doc.as_object_mut() {
-                object.insert("steps".into(), Value::Object(outputs.clone()));
-            }
             let step_id = compiled.step_id(index).unwrap_or_default().to_string();
             let started_at = now_millis();
             let clock = Instant::now();
-            let (kind, request, end, response) = match compiled.render_step(index, &doc, &secrets) {
+            let (kind, request, end, response) = match compiled.render_step_with(index, &render_context) {
                 Err(error) => ("render", json!(null), StepEnd::Failed(error), None),
                 Ok(rendered) => {
                     let kind = match &rendered {
@@ -573,6 +576,7 @@ impl FlowRuntime {
             };
             let next_step = match &end {
                 StepEnd::Succeeded(output) => {
+                    render_context.add_step(&step_id, output);
                     outputs.insert(step_id.clone(), output.clone());
                     index as i64 + 1
                 }

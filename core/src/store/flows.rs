@@ -231,6 +231,10 @@ pub trait FlowStore: Send + Sync {
 
     async fn run(&self, addon_key: &str, workspace_id: &str, id: &str) -> Result<Option<RunRow>>;
 
+    /// The number the next attempt of a run gets: one more than the highest recorded (a
+    /// manual retry resets the retry count, never the history).
+    async fn next_attempt(&self, run_id: &str) -> Result<i64>;
+
     /// Every step of every attempt, in order.
     async fn run_steps(&self, addon_key: &str, workspace_id: &str, run_id: &str) -> Result<Vec<StepRow>>;
 

@@ -536,6 +536,14 @@ impl FlowStore for SqlStore {
         rows.iter().map(step_from_row).collect()
     }
 
+    async fn next_attempt(&self, run_id: &str) -> Result<i64> {
+        let highest: Option<i64> = sqlx::query_scalar("SELECT MAX(attempt) FROM flow_run_steps WHERE run_id = $1")
+            .bind(run_id)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(highest.unwrap_or(0) + 1)
+    }
+
     async fn retry_run(&self, addon_key: &str, workspace_id: &str, run_id: &str, now: i64) -> Result<bool> {
         let updated = sqlx::query(
             "UPDATE flow_runs SET status = $1, attempts = 0, run_after = $2, updated_at = $2, finished_at = NULL \

@@ -268,6 +268,13 @@ async fn exhausted_retries_dead_letter_and_retry_resumes(db: Db) {
     );
     let run = wait_for_run(app.store.as_ref(), addon, &workspace, &flow, &[run_status::SUCCEEDED]).await;
     assert_eq!(run.error, None);
+    // The history keeps every attempt: three failed, then the retried one succeeded.
+    let steps = app.store.run_steps(addon, &workspace, &run.id).await.unwrap();
+    let attempts: Vec<(i64, &str)> = steps.iter().map(|step| (step.attempt, step.status.as_str())).collect();
+    assert_eq!(
+        attempts,
+        [(1, "failed"), (2, "failed"), (3, "failed"), (4, "succeeded")]
+    );
     app.stop().await;
 }
 
@@ -464,4 +471,52 @@ async fn generic_http_on_sqlite() {
 #[tokio::test]
 async fn generic_http_on_postgres() {
     generic_http_reaches_only_allowed_addresses(Db::Postgres).await;
+}
+
+async fn set_setting(sim: &TestSim, addon: &str, id: &str, value: Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/sim/addons/{addon}/settings", sim.url))
+        .json(&json!([{ "id": id, "value": value }]))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "{}", response.text().await.unwrap());
+}
+
+/// Turning flows off in Clockify's settings stops them at once (no restart); turning them on
+/// again brings them back.
+async fn the_flows_setting_takes_effect_live(db: Db) {
+    let addon = "api-studio";
+    let Some((sim, app, workspace)) = start(db, addon, &[]).await else {
+        return;
+    };
+    let flow = publish(app.store.as_ref(), addon, &workspace, tag_flow("live {{ body.id }}")).await;
+    set_setting(&sim, addon, "flows_enabled", json!(false)).await;
+    fire(&sim, "NEW_TIME_ENTRY", None).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (_, total) = app.store.runs(addon, &workspace, Some(&flow), None, 0, 10).await.unwrap();
+    assert_eq!(total, 0, "no run while flows are off");
+    assert_eq!(
+        app.store.count_flow_jobs(addon, &workspace).await.unwrap(),
+        0,
+        "events received while flows are off queue no work"
+    );
+
+    set_setting(&sim, addon, "flows_enabled", json!(true)).await;
+    fire(&sim, "NEW_TIME_ENTRY", None).await;
+    let run = wait_for_run(app.store.as_ref(), addon, &workspace, &flow, &[run_status::SUCCEEDED]).await;
+    assert_eq!(run.status, run_status::SUCCEEDED);
+    let (_, total) = app.store.runs(addon, &workspace, Some(&flow), None, 0, 10).await.unwrap();
+    assert_eq!(total, 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn flows_setting_is_live_on_sqlite() {
+    the_flows_setting_takes_effect_live(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn flows_setting_is_live_on_postgres() {
+    the_flows_setting_takes_effect_live(Db::Postgres).await;
 }
