@@ -73,14 +73,17 @@ test("a flow built in the UI previews live, publishes, and runs on the next even
   await expect(frame.getByTestId("flow-status")).toHaveText("new");
   // A new flow is not covered in red before the admin typed anything.
   await expect(frame.getByTestId("flow-name-problems")).toHaveCount(0);
+  await expect(frame.getByTestId("trigger-problems")).toHaveCount(0);
   await expect(frame.getByTestId("problem-count")).toHaveAttribute("data-count", "2");
 
-  // Name and trigger.
+  // Name and trigger; once something is typed, what is missing shows at its field.
   await frame.getByTestId("flow-name").fill(name);
+  await expect(frame.getByTestId("trigger-problems")).toContainText("Choose at least one event");
   await frame.getByTestId("trigger-filter").fill("time entry");
   await frame.locator('[data-event-type="NEW_TAG"]').waitFor({ state: "hidden" });
   await frame.locator('[data-event-type="NEW_TIME_ENTRY"] input').check();
   await expect(frame.getByTestId("trigger-summary")).toHaveText("Starts on NEW_TIME_ENTRY.");
+  await expect(frame.getByTestId("trigger-problems")).toHaveCount(0);
 
   // The preview picks the newest stored NEW_TIME_ENTRY: ours.
   await expect(frame.getByTestId("preview-triggered")).toHaveAttribute("data-value", "true");

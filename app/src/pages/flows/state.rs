@@ -234,13 +234,17 @@ impl EditorState {
                     .strip_prefix(field)
                     .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
         };
-        let mut messages: Vec<String> = self.problems.with(|problems| {
-            problems
-                .iter()
-                .filter(|p| matches(p))
-                .map(|p| p.message.clone())
-                .collect()
-        });
+        let mut messages: Vec<String> = if self.touched.get() {
+            self.problems.with(|problems| {
+                problems
+                    .iter()
+                    .filter(|p| matches(p))
+                    .map(|p| p.message.clone())
+                    .collect()
+            })
+        } else {
+            Vec::new()
+        };
         self.server_problems.with(|problems| {
             for problem in problems.iter().filter(|p| matches(p)) {
                 if !messages.contains(&problem.message) {
