@@ -28,9 +28,9 @@ use tokio::sync::{Notify, Semaphore};
 use super::{
     document::{document, EventContext},
     evaluate::{triggers_on, CompiledFlow, RenderedStep},
-    template::RenderContext,
     http_guard::{HttpGuard, OutboundRequest},
     model::FlowDefinition,
+    template::RenderContext,
     validate::{Capabilities, Problem},
 };
 use crate::{
@@ -42,7 +42,7 @@ use crate::{
     profile::{find_profile, Profile},
     settings::{EffectiveSettings, SettingOverrides},
     store::{
-        flows::{run_status, NewRun, RunOutcome, RunRow, StepRow},
+        flows::{run_status, JobCompletion, NewRun, RunOutcome, RunRow, StepRow},
         new_id, Installation, Store,
     },
     Result,
@@ -126,6 +126,16 @@ struct Inner {
 struct CompiledEntry {
     definition: FlowDefinition,
     compiled: std::result::Result<CompiledFlow, Vec<Problem>>,
+}
+
+/// One installation's state for matching a batch of jobs.
+struct InstallationFlows {
+    addon_key: String,
+    workspace_id: String,
+    /// Why no event of this installation starts a run now (flows off, none published, ...).
+    skip: Option<String>,
+    /// (flow id, version, compiled) of the published, enabled flows.
+    published: Vec<(String, i64, Arc<CompiledEntry>)>,
 }
 
 /// How one step ended.
@@ -245,47 +255,103 @@ impl FlowRuntime {
         let now = now_millis();
         let jobs = inner
             .store
-            .claim_flow_jobs(&inner.owner, now, lease_millis(&inner.options), 64)
+            .claim_flow_jobs(&inner.owner, now, lease_millis(&inner.options), 256)
             .await?;
         let count = jobs.len();
+        // Each installation's settings and flows are read once per batch.
+        let mut installations: HashMap<(String, String), Arc<InstallationFlows>> = HashMap::new();
+        let mut completions = Vec::with_capacity(count);
         for job in jobs {
-            let (runs, outcome) = match self.match_job(&job.addon_key, &job.workspace_id, &job.event_id).await {
-                Ok(matched) => matched,
-                Err(error) => {
-                    tracing::warn!(error = %error, job = %job.id, "a flow job could not be matched");
-                    (Vec::new(), format!("not matched: {}", error.public_message()))
-                }
+            let key = (job.addon_key.clone(), job.workspace_id.clone());
+            let flows = match installations.get(&key) {
+                Some(flows) => Ok(flows.clone()),
+                None => self
+                    .installation_flows(&job.addon_key, &job.workspace_id)
+                    .await
+                    .map(Arc::new),
             };
+            let matched = match flows {
+                Ok(flows) => {
+                    installations.insert(key, flows.clone());
+                    self.match_job(&flows, &job.event_id).await
+                }
+                Err(error) => Err(error),
+            };
+            let (runs, outcome) = matched.unwrap_or_else(|error| {
+                tracing::warn!(error = %error, job = %job.id, "a flow job could not be matched");
+                (Vec::new(), format!("not matched: {}", error.public_message()))
+            });
+            completions.push(JobCompletion {
+                job_id: job.id,
+                runs,
+                outcome,
+            });
+        }
+        if !completions.is_empty() {
             inner
                 .store
-                .complete_flow_job(&job.id, &inner.owner, &runs, &outcome, now_millis())
+                .complete_flow_jobs(&inner.owner, &completions, now_millis())
                 .await?;
-        }
-        if count > 0 {
             log_jobs(count);
         }
         Ok(count)
     }
 
-    /// The runs an event starts and the job's outcome.
-    async fn match_job(&self, addon_key: &str, workspace_id: &str, event_id: &str) -> Result<(Vec<NewRun>, String)> {
+    /// What matching needs of one installation: whether flows run there and its published,
+    /// enabled flows, compiled.
+    async fn installation_flows(&self, addon_key: &str, workspace_id: &str) -> Result<InstallationFlows> {
         let store = &self.inner.store;
+        let mut flows = InstallationFlows {
+            addon_key: addon_key.to_string(),
+            workspace_id: workspace_id.to_string(),
+            skip: None,
+            published: Vec::new(),
+        };
         let Some(profile) = find_profile(addon_key) else {
-            return Ok((Vec::new(), format!("no add-on called {addon_key}")));
+            flows.skip = Some(format!("no add-on called {addon_key}"));
+            return Ok(flows);
         };
         let Some(installation) = store.installation(addon_key, workspace_id).await? else {
-            return Ok((Vec::new(), "the add-on is no longer installed".into()));
+            flows.skip = Some("the add-on is no longer installed".into());
+            return Ok(flows);
         };
         let settings = self.settings(profile, &installation);
         if !settings.flag("flows_enabled") {
-            return Ok((Vec::new(), "flows are turned off in this workspace".into()));
+            flows.skip = Some("flows are turned off in this workspace".into());
+            return Ok(flows);
         }
-        let Some(event) = store.event(addon_key, workspace_id, event_id).await? else {
+        for flow in store.flows(addon_key, workspace_id).await? {
+            if !flow.enabled {
+                continue;
+            }
+            let (Some(version), Some(definition)) = (flow.published_version, flow.published.as_deref()) else {
+                continue;
+            };
+            let entry = self.compiled(profile, &settings, &flow.id, version, definition).await?;
+            flows.published.push((flow.id.clone(), version, entry));
+        }
+        if flows.published.is_empty() {
+            flows.skip = Some("no flow is published and enabled".into());
+        }
+        Ok(flows)
+    }
+
+    /// The runs an event starts and the job's outcome.
+    async fn match_job(&self, flows: &InstallationFlows, event_id: &str) -> Result<(Vec<NewRun>, String)> {
+        if let Some(reason) = &flows.skip {
+            return Ok((Vec::new(), reason.clone()));
+        }
+        let Some(event) = self
+            .inner
+            .store
+            .event(&flows.addon_key, &flows.workspace_id, event_id)
+            .await?
+        else {
             return Ok((Vec::new(), "the event is no longer stored".into()));
         };
         let context = EventContext::from_stored(
             &event.id,
-            workspace_id,
+            &flows.workspace_id,
             &event.source,
             &event.event_type,
             event.received_at,
@@ -293,15 +359,8 @@ impl FlowRuntime {
             &event.body,
         );
         let doc = document(&context);
-        let flows = store.flows(addon_key, workspace_id).await?;
         let mut runs = Vec::new();
-        let mut published = 0;
-        for flow in flows.iter().filter(|flow| flow.enabled) {
-            let (Some(version), Some(definition)) = (flow.published_version, flow.published.as_deref()) else {
-                continue;
-            };
-            published += 1;
-            let entry = self.compiled(profile, &settings, &flow.id, version, definition).await?;
+        for (flow_id, version, entry) in &flows.published {
             if !triggers_on(&entry.definition.trigger, &context.source, &context.event_type) {
                 continue;
             }
@@ -314,20 +373,19 @@ impl FlowRuntime {
             if matches {
                 runs.push(NewRun {
                     id: new_id(),
-                    addon_key: addon_key.to_string(),
-                    workspace_id: workspace_id.to_string(),
-                    flow_id: flow.id.clone(),
-                    flow_version: version,
+                    addon_key: flows.addon_key.clone(),
+                    workspace_id: flows.workspace_id.clone(),
+                    flow_id: flow_id.clone(),
+                    flow_version: *version,
                     event_id: event_id.to_string(),
                     event_type: event.event_type.clone(),
                 });
             }
         }
-        let outcome = match (runs.len(), published) {
-            (_, 0) => "no flow is published and enabled".to_string(),
-            (0, _) => "no flow matched".to_string(),
-            (1, _) => "matched 1 flow".to_string(),
-            (count, _) => format!("matched {count} flows"),
+        let outcome = match runs.len() {
+            0 => "no flow matched".to_string(),
+            1 => "matched 1 flow".to_string(),
+            count => format!("matched {count} flows"),
         };
         Ok((runs, outcome))
     }

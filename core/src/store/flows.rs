@@ -81,6 +81,15 @@ pub struct ClaimedJob {
     pub event_id: String,
 }
 
+/// What matching decided for one job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobCompletion {
+    pub job_id: String,
+    pub runs: Vec<NewRun>,
+    /// `matched 2 flows`, `no flow matched`, `flows are turned off in this workspace`, ...
+    pub outcome: String,
+}
+
 /// A run to create.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRun {
@@ -183,16 +192,9 @@ pub trait FlowStore: Send + Sync {
     /// Leases up to `limit` queued jobs (and jobs whose lease expired) for `lease_ms`.
     async fn claim_flow_jobs(&self, owner: &str, now: i64, lease_ms: i64, limit: i64) -> Result<Vec<ClaimedJob>>;
 
-    /// Creates the job's runs and marks it done with `outcome`, in one transaction (only while
-    /// `owner` holds its lease).
-    async fn complete_flow_job(
-        &self,
-        job_id: &str,
-        owner: &str,
-        runs: &[NewRun],
-        outcome: &str,
-        now: i64,
-    ) -> Result<()>;
+    /// Creates each job's runs and marks it done with its outcome, all in one transaction
+    /// (only the jobs `owner` still holds: a job whose lease expired belongs to another worker).
+    async fn complete_flow_jobs(&self, owner: &str, completions: &[JobCompletion], now: i64) -> Result<()>;
 
     /// The job of an event, `(state, outcome)`, newest first (the log and tests).
     async fn flow_job_outcomes(

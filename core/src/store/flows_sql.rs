@@ -6,8 +6,8 @@ use sqlx::{any::AnyRow, Row};
 
 use super::{
     flows::{
-        job_state, run_status, ClaimedJob, FlowRow, FlowRunStats, FlowStore, FlowVersion, NewRun, RunOutcome, RunRow,
-        StepRow,
+        job_state, run_status, ClaimedJob, FlowRow, FlowRunStats, FlowStore, FlowVersion, JobCompletion, NewRun,
+        RunOutcome, RunRow, StepRow,
     },
     sql::placeholders,
     Backend, SqlStore, Store,
@@ -309,31 +309,28 @@ impl FlowStore for SqlStore {
             .collect()
     }
 
-    async fn complete_flow_job(
-        &self,
-        job_id: &str,
-        owner: &str,
-        runs: &[NewRun],
-        outcome: &str,
-        now: i64,
-    ) -> Result<()> {
+    async fn complete_flow_jobs(&self, owner: &str, completions: &[JobCompletion], now: i64) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let updated = sqlx::query(
-            "UPDATE flow_jobs SET state = $1, outcome = $2, lease_owner = NULL WHERE id = $3 AND lease_owner = $4 \
-             AND state = $5",
-        )
-        .bind(job_state::DONE)
-        .bind(outcome)
-        .bind(job_id)
-        .bind(owner)
-        .bind(job_state::RUNNING)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        // Another worker took the job over (our lease expired): it creates the runs.
-        if updated == 1 {
-            insert_runs_in(&mut tx, runs, now).await?;
+        let mut runs = Vec::new();
+        for completion in completions {
+            let updated = sqlx::query(
+                "UPDATE flow_jobs SET state = $1, outcome = $2, lease_owner = NULL WHERE id = $3 \
+                 AND lease_owner = $4 AND state = $5",
+            )
+            .bind(job_state::DONE)
+            .bind(&completion.outcome)
+            .bind(&completion.job_id)
+            .bind(owner)
+            .bind(job_state::RUNNING)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            // Otherwise another worker took the job over (our lease expired) and creates them.
+            if updated == 1 {
+                runs.extend_from_slice(&completion.runs);
+            }
         }
+        insert_runs_in(&mut tx, &runs, now).await?;
         tx.commit().await?;
         Ok(())
     }
