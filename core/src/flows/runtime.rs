@@ -862,14 +862,21 @@ pub fn allowlist(settings: &EffectiveSettings) -> Vec<String> {
 }
 
 /// 2xx succeeds; 429 and 5xx are worth retrying; anything else (3xx included: redirects are
-/// not followed) fails the run.
+/// not followed) fails the run. The answer's own `message` (Clockify's errors have one) is
+/// quoted, so the run history says why.
 fn classify(status: u16, output: Value) -> StepEnd {
+    let reason = output
+        .get("body")
+        .and_then(|body| body.get("message"))
+        .and_then(Value::as_str)
+        .map(|message| format!(": {}", message.chars().take(300).collect::<String>()))
+        .unwrap_or_default();
     match status {
         200..=299 => StepEnd::Succeeded(output),
-        429 => StepEnd::Retryable("429 Too Many Requests".into()),
-        500..=599 => StepEnd::Retryable(format!("the server answered {status}")),
+        429 => StepEnd::Retryable(format!("the server answered 429 Too Many Requests{reason}")),
+        500..=599 => StepEnd::Retryable(format!("the server answered {status}{reason}")),
         300..=399 => StepEnd::Failed(format!("the server answered {status} (redirects are not followed)")),
-        _ => StepEnd::Failed(format!("the server answered {status}")),
+        _ => StepEnd::Failed(format!("the server answered {status}{reason}")),
     }
 }
 
@@ -949,4 +956,35 @@ fn log_jobs(count: usize) {
 
 fn log_run(status: &str, elapsed: Duration) {
     tracing::debug!(status, elapsed_ms = elapsed.as_millis() as u64, "flow run finished");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_quote_the_answers_message() {
+        let answer = json!({ "status": 400, "body": { "code": 400, "message": "Tag with name 'x' already exists" } });
+        match classify(400, answer) {
+            StepEnd::Failed(reason) => {
+                assert_eq!(reason, "the server answered 400: Tag with name 'x' already exists")
+            }
+            _ => panic!("a 400 fails the run"),
+        }
+        assert!(
+            matches!(classify(503, json!({ "body": "busy" })), StepEnd::Retryable(reason) if reason == "the server answered 503")
+        );
+        assert!(matches!(classify(429, json!({})), StepEnd::Retryable(_)));
+        assert!(
+            matches!(classify(302, json!({})), StepEnd::Failed(reason) if reason.contains("redirects are not followed"))
+        );
+        assert!(matches!(classify(201, json!({})), StepEnd::Succeeded(_)));
+    }
+
+    #[test]
+    fn secrets_are_masked_everywhere_in_a_response() {
+        let secrets = BTreeMap::from([("TOKEN".to_string(), "abc123".to_string())]);
+        let masked = mask_secrets(json!({ "echo": ["Bearer abc123"], "n": 1 }), &secrets);
+        assert_eq!(masked, json!({ "echo": ["Bearer ••••"], "n": 1 }));
+    }
 }

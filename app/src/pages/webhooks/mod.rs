@@ -123,7 +123,11 @@ impl RepairOutcome {
                 .iter()
                 .map(|(event, reason)| format!("{event}: {reason}"))
                 .collect();
-            text.push_str(&format!(" {} could not be created ({}).", self.failed.len(), reasons.join("; ")));
+            text.push_str(&format!(
+                " {} could not be created ({}).",
+                self.failed.len(),
+                reasons.join("; ")
+            ));
         }
         text
     }
@@ -190,8 +194,22 @@ impl Tab {
 pub fn WebhooksPage() -> impl IntoView {
     let session = expect_context::<SessionView>();
     let has_sources = find_profile(&session.addon_key).is_some_and(|profile| profile.features.custom_sources);
+    let repair_token = session.token.clone();
     let summary = Resource::new(move || session.token.clone(), load_webhook_summary);
-    let summary_refetch = move || summary.refetch();
+    // The repair lives here, not in the table: its outcome must survive the table's re-render
+    // when the summary reloads after a repair.
+    let repair = {
+        let token = repair_token;
+        Action::new(move |(): &()| {
+            let token = token.clone();
+            async move { repair_workspace_webhooks(token).await }
+        })
+    };
+    Effect::new(move |_| {
+        if matches!(repair.value().get(), Some(Ok(_))) {
+            summary.refetch();
+        }
+    });
     let tab = RwSignal::new(Tab::Log);
     let tabs: Vec<Tab> = if has_sources {
         vec![Tab::Log, Tab::Subscriptions, Tab::Sources]
@@ -242,7 +260,7 @@ pub fn WebhooksPage() -> impl IntoView {
                 Tab::Subscriptions => loaded(
                     summary,
                     "Webhooks could not be loaded",
-                    move |summary| view! { <SubscriptionTable summary on_repaired=Callback::new(move |()| summary_refetch())/> },
+                    move |summary| view! { <SubscriptionTable summary repair/> },
                 )
                 .into_any(),
                 Tab::Sources => view! { <sources::SourcesTab/> }.into_any(),
@@ -252,17 +270,10 @@ pub fn WebhooksPage() -> impl IntoView {
 }
 
 #[component]
-fn SubscriptionTable(summary: WebhookSummary, on_repaired: Callback<()>) -> impl IntoView {
-    let session = expect_context::<SessionView>();
-    let repair = Action::new(move |(): &()| {
-        let token = session.token.clone();
-        async move { repair_workspace_webhooks(token).await }
-    });
-    Effect::new(move |_| {
-        if matches!(repair.value().get(), Some(Ok(_))) {
-            on_repaired.run(());
-        }
-    });
+fn SubscriptionTable(
+    summary: WebhookSummary,
+    repair: Action<(), Result<RepairOutcome, ServerFnError>>,
+) -> impl IntoView {
     let repair_message = move || {
         repair.value().get().map(|outcome| match outcome {
             Ok(outcome) => view! {
