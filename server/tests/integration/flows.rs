@@ -157,7 +157,10 @@ async fn a_flow_adds_a_tag_through_the_simulator(db: Db) {
         if new_tags.contains(&json!(tag_name)) {
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(10), "no NEW_TAG {tag_name:?}: {new_tags:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no NEW_TAG {tag_name:?}: {new_tags:?}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let steps = app.store.run_steps(addon, &workspace, &run.id).await.unwrap();
@@ -494,7 +497,11 @@ async fn the_flows_setting_takes_effect_live(db: Db) {
     set_setting(&sim, addon, "flows_enabled", json!(false)).await;
     fire(&sim, "NEW_TIME_ENTRY", None).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let (_, total) = app.store.runs(addon, &workspace, Some(&flow), None, 0, 10).await.unwrap();
+    let (_, total) = app
+        .store
+        .runs(addon, &workspace, Some(&flow), None, 0, 10)
+        .await
+        .unwrap();
     assert_eq!(total, 0, "no run while flows are off");
     assert_eq!(
         app.store.count_flow_jobs(addon, &workspace).await.unwrap(),
@@ -506,7 +513,11 @@ async fn the_flows_setting_takes_effect_live(db: Db) {
     fire(&sim, "NEW_TIME_ENTRY", None).await;
     let run = wait_for_run(app.store.as_ref(), addon, &workspace, &flow, &[run_status::SUCCEEDED]).await;
     assert_eq!(run.status, run_status::SUCCEEDED);
-    let (_, total) = app.store.runs(addon, &workspace, Some(&flow), None, 0, 10).await.unwrap();
+    let (_, total) = app
+        .store
+        .runs(addon, &workspace, Some(&flow), None, 0, 10)
+        .await
+        .unwrap();
     assert_eq!(total, 1);
     app.stop().await;
 }
