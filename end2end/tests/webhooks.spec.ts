@@ -412,7 +412,9 @@ test("Universal Webhook repairs a workspace webhook deleted in Clockify", async 
   expect(deleted.ok(), await deleted.text()).toBeTruthy();
 
   await frame.getByTestId("repair-webhooks").click();
-  await expect(frame.getByTestId("repair-outcome")).toContainText("1 created, 0 removed, 30 already in place");
+  await expect(frame.getByTestId("repair-outcome")).toContainText(
+    "1 created, 1 missing, disabled or duplicate forgotten, 30 already in place",
+  );
   await expect(frame.getByTestId("subscription-summary")).toContainText("(31 exist now)");
   // The repaired subscription receives events again.
   const after = (await (await request.get(`${SIM_URL}/sim/webhooks`)).json()) as typeof subscriptions;

@@ -114,7 +114,7 @@ pub struct RepairOutcome {
 impl RepairOutcome {
     fn summary(&self) -> String {
         let mut text = format!(
-            "Repaired: {} created, {} removed, {} already in place.",
+            "Repaired: {} created, {} missing, disabled or duplicate forgotten, {} already in place.",
             self.created, self.removed, self.kept
         );
         if !self.failed.is_empty() {
