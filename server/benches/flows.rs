@@ -26,11 +26,15 @@
 //! Every latency row also gets a breakdown from the database (server clock, millisecond
 //! resolution): event received → run created (ingest commit + matching), run created → step
 //! started (claim + loading the run), the action itself, step ended → run finished (recording).
+//! Each run also prints the server's CPU use (from `/proc`) and the machine's load average, since
+//! the figures depend on what else the two cores are doing.
 //!
-//! Run: `cargo bench -p server --bench flows`. Knobs: `FLOWS_DB` (`sqlite`, `postgres`, `both`;
-//! default both, Postgres skipped when unreachable), `FLOWS_SECONDS` (each latency run, default
-//! 15), `FLOWS_EVENTS` (throughput, default 20000), `FLOWS_SCENARIOS` (comma list of
-//! `clockify`, `clockify200`, `http`, `throughput`; default all).
+//! Run: `cargo bench -p server --bench flows` (about 6 minutes with Postgres). Knobs: `FLOWS_DB`
+//! (`sqlite`, `postgres`, `both`; default both, Postgres skipped when unreachable),
+//! `FLOWS_SECONDS` (each latency run, default 15), `FLOWS_EVENTS` (throughput, default 20000),
+//! `FLOWS_THROUGHPUT_FLOWS` (identical flows matching each event in the throughput run, default
+//! 1), `FLOWS_SCENARIOS` (comma list of `clockify`, `clockify200`, `http`, `throughput`; default
+//! all).
 
 use std::{
     collections::HashMap,
@@ -667,6 +671,8 @@ async fn latency(db: Db, kind: &str, rate: f64, seconds: f64) {
         .unwrap();
     let count = (rate * seconds).round() as usize;
     let run = &uuid::Uuid::new_v4().simple().to_string()[..8];
+    let server_cpu = stack.cpu_seconds();
+    let started = Instant::now();
     let sent = open_loop(&stack, &http, run, rate, count).await;
     let accepted = sent.iter().filter(|sent| sent.result.is_ok()).count();
     // Wait for every accepted event's action, or until nothing arrives for 30 s.
@@ -678,6 +684,7 @@ async fn latency(db: Db, kind: &str, rate: f64, seconds: f64) {
             last = (now, Instant::now());
         }
     }
+    let server_cores = (stack.cpu_seconds() - server_cpu) / started.elapsed().as_secs_f64();
     let latencies: Vec<f64> = sent
         .iter()
         .filter(|sent| sent.result.is_ok())
@@ -707,6 +714,10 @@ async fn latency(db: Db, kind: &str, rate: f64, seconds: f64) {
         summary.max,
         lags.p99,
         stack.peak_rss_mib()
+    );
+    println!(
+        "    server CPU {server_cores:.2} cores on average; machine load average {}",
+        load_average()
     );
     if let Some(error) = sent.iter().find_map(|sent| sent.result.as_ref().err()) {
         println!("    first delivery error: {error}");
@@ -897,10 +908,12 @@ async fn throughput(db: Db, events: usize, flows: usize) {
     }
     println!(
         "    CPU over {wall:.1} s: server {server_cpu:.1} s ({:.2} ms per run, ingestion included), \
-         this process (simulator, senders, receiver) {bench_cpu:.1} s; {:.0}% of {} cores",
+         this process (simulator, senders, receiver) {bench_cpu:.1} s; {:.0}% of {} cores; \
+         load average {}",
         server_cpu * 1000.0 / succeeded.max(1) as f64,
         (server_cpu + bench_cpu) * 100.0 / (wall * cores() as f64),
-        cores()
+        cores(),
+        load_average()
     );
     println!(
         "    actions per second at the receiver: {}",
@@ -908,6 +921,14 @@ async fn throughput(db: Db, events: usize, flows: usize) {
     );
     breakdown(&stack).await;
     stack.stop().await;
+}
+
+/// The 1-minute load average: how busy the machine was (other work included).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| text.split_whitespace().next().map(String::from))
+        .unwrap_or_else(|| "?".into())
 }
 
 fn cores() -> usize {
