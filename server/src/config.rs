@@ -14,6 +14,9 @@
 //! | `log_level` | `LOG_LEVEL` | `info` |
 //! | `bootstrap_page_size` | `BOOTSTRAP_PAGE_SIZE` (1–5000) | the largest each endpoint takes |
 //! | `production` | `PRODUCTION` (`true`/`1`) | `false` |
+//! | `flow_retry_base_ms` | `FLOW_RETRY_BASE_MS` (1–600000) | `2000` |
+//! | `flow_concurrency` | `FLOW_CONCURRENCY` (1–1024): flow runs executing at once | `32` |
+//! | `flow_runs_per_flow` | `FLOW_RUNS_PER_FLOW` (1–1024): runs of one flow at once | `16` |
 //!
 //! Per-workspace setting defaults are overridden by the seed's variables (`API_STUDIO_BOOTSTRAP_*`,
 //! `UW_*`, ...), listed in `addon_core::settings`.
@@ -56,6 +59,11 @@ pub struct Config {
     /// `FLOW_RETRY_BASE_MS`: the first retry's delay (doubling up to five minutes, full
     /// jitter). Tests and benchmarks shorten it.
     pub flow_retry_base_ms: u64,
+    /// `FLOW_CONCURRENCY`: flow runs executing at once in this process.
+    pub flow_concurrency: usize,
+    /// `FLOW_RUNS_PER_FLOW`: runs of one flow executing at once (one busy flow cannot take
+    /// every slot).
+    pub flow_runs_per_flow: usize,
     /// Environment overrides of setting defaults: (add-on key, setting id) -> value.
     pub setting_overrides: BTreeMap<(String, String), Value>,
 }
@@ -79,6 +87,8 @@ struct RawConfig {
     enable_flows: Option<String>,
     http_allow_private_networks: Option<String>,
     flow_retry_base_ms: Option<String>,
+    flow_concurrency: Option<String>,
+    flow_runs_per_flow: Option<String>,
 }
 
 const ENV_KEYS: &[&str] = &[
@@ -98,6 +108,8 @@ const ENV_KEYS: &[&str] = &[
     "UW_ENABLE_FLOWS",
     "UW_HTTP_ALLOW_PRIVATE_NETWORKS",
     "FLOW_RETRY_BASE_MS",
+    "FLOW_CONCURRENCY",
+    "FLOW_RUNS_PER_FLOW",
 ];
 
 /// Why the configuration cannot be used: one line per problem.
@@ -147,6 +159,8 @@ impl Config {
                     "UW_ENABLE_FLOWS" => &mut raw.enable_flows,
                     "UW_HTTP_ALLOW_PRIVATE_NETWORKS" => &mut raw.http_allow_private_networks,
                     "FLOW_RETRY_BASE_MS" => &mut raw.flow_retry_base_ms,
+                    "FLOW_CONCURRENCY" => &mut raw.flow_concurrency,
+                    "FLOW_RUNS_PER_FLOW" => &mut raw.flow_runs_per_flow,
                     _ => &mut raw.production,
                 };
                 *slot = Some(value);
@@ -164,6 +178,30 @@ fn flag(name: &str, value: Option<&str>, default: bool, problems: &mut Vec<Strin
         Some("true" | "1" | "yes") => true,
         Some(other) => {
             problems.push(format!("{name}: {other:?} must be true or false"));
+            default
+        }
+    }
+}
+
+/// A whole number in `range`; `default` when unset.
+fn number(
+    name: &str,
+    value: Option<&str>,
+    range: std::ops::RangeInclusive<u64>,
+    default: u64,
+    problems: &mut Vec<String>,
+) -> u64 {
+    let Some(text) = value else {
+        return default;
+    };
+    match text.trim().parse::<u64>() {
+        Ok(number) if range.contains(&number) => number,
+        _ => {
+            problems.push(format!(
+                "{name}: {text:?} must be a number from {} to {}",
+                range.start(),
+                range.end()
+            ));
             default
         }
     }
@@ -201,18 +239,27 @@ fn check(raw: RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<Config,
     } else if production && !public_base_url.starts_with("https://") {
         problems.push("PUBLIC_BASE_URL: production needs an https:// URL that Clockify can reach".into());
     }
-    let flow_retry_base_ms = match raw.flow_retry_base_ms.as_deref() {
-        None => 2_000,
-        Some(text) => match text.trim().parse::<u64>() {
-            Ok(value) if (1..=600_000).contains(&value) => value,
-            _ => {
-                problems.push(format!(
-                    "FLOW_RETRY_BASE_MS: {text:?} must be a number of milliseconds from 1 to 600000"
-                ));
-                2_000
-            }
-        },
-    };
+    let flow_retry_base_ms = number(
+        "FLOW_RETRY_BASE_MS",
+        raw.flow_retry_base_ms.as_deref(),
+        1..=600_000,
+        2_000,
+        &mut problems,
+    );
+    let flow_concurrency = number(
+        "FLOW_CONCURRENCY",
+        raw.flow_concurrency.as_deref(),
+        1..=1024,
+        32,
+        &mut problems,
+    ) as usize;
+    let flow_runs_per_flow = number(
+        "FLOW_RUNS_PER_FLOW",
+        raw.flow_runs_per_flow.as_deref(),
+        1..=1024,
+        16,
+        &mut problems,
+    ) as usize;
     let database_url = database_url(&raw, &mut problems);
     if production && database_url.starts_with("sqlite:") {
         tracing::warn!("production is running on SQLite; use Postgres (DATABASE_URL) for several instances");
@@ -316,6 +363,8 @@ fn check(raw: RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<Config,
         flows_enabled,
         http_allow_private_networks,
         flow_retry_base_ms,
+        flow_concurrency,
+        flow_runs_per_flow,
         setting_overrides,
     })
 }
@@ -395,6 +444,22 @@ mod tests {
         assert!(error
             .to_string()
             .contains("UW_BOOTSTRAP_MAX_RPS: Bootstrap requests per second must be between 1 and 50"));
+    }
+
+    #[test]
+    fn flow_runtime_sizes_are_checked() {
+        let config = load(&[("FLOW_CONCURRENCY", "64"), ("FLOW_RUNS_PER_FLOW", "4")]).unwrap();
+        assert_eq!((config.flow_concurrency, config.flow_runs_per_flow), (64, 4));
+        let defaults = load(&[]).unwrap();
+        assert_eq!((defaults.flow_concurrency, defaults.flow_runs_per_flow), (32, 16));
+        let error = load(&[("FLOW_CONCURRENCY", "0"), ("FLOW_RUNS_PER_FLOW", "many")]).unwrap_err();
+        assert_eq!(
+            error.0,
+            vec![
+                "FLOW_CONCURRENCY: \"0\" must be a number from 1 to 1024".to_string(),
+                "FLOW_RUNS_PER_FLOW: \"many\" must be a number from 1 to 1024".to_string(),
+            ]
+        );
     }
 
     #[test]

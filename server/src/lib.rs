@@ -138,6 +138,8 @@ async fn build_state(config: Config) -> anyhow::Result<AppState> {
         Arc::new(config.setting_overrides.clone()),
         RuntimeOptions {
             enabled: config.flows_enabled,
+            concurrency: config.flow_concurrency,
+            per_flow: config.flow_runs_per_flow,
             backoff: RetryPolicy {
                 max_attempts: 1,
                 base_delay: std::time::Duration::from_millis(config.flow_retry_base_ms),

@@ -112,6 +112,7 @@ pub async fn save_settings(session: String, changes: String) -> Result<usize, Se
         .save_settings(profile.key, &session.workspace_id, &document, now_millis())
         .await
         .map_err(to_server_error)?;
+    backend.flows.forget_workspace(profile.key, &session.workspace_id);
     backend
         .bootstrap
         .apply_settings(profile.key, &session.workspace_id)

@@ -139,6 +139,9 @@ impl BootstrapJobs {
             }
             self.abort(&key).await;
         }
+        if fresh {
+            self.mark_started_over(addon_key, workspace_id).await;
+        }
         let this = self.clone();
         let (addon, workspace) = key.clone();
         let handle = tokio::spawn(async move {
@@ -147,6 +150,30 @@ impl BootstrapJobs {
             }
         });
         self.lock().insert(key, handle);
+    }
+
+    /// Records a fresh start before the job's task runs, so whoever reads the job next (the
+    /// Overview polls it) sees it running from zero, never the previous run's finished state.
+    async fn mark_started_over(&self, addon_key: &str, workspace_id: &str) {
+        let store = &self.inner.store;
+        let now = now_millis();
+        let job = Job {
+            status: job_status::RUNNING.into(),
+            message: None,
+            requests: 0,
+            rate_limited: 0,
+            errors: 0,
+            started_at: now,
+            updated_at: now,
+            finished_at: None,
+        };
+        let saved = match store.reset_cursors(addon_key, workspace_id).await {
+            Ok(()) => store.save_job(addon_key, workspace_id, &job).await,
+            Err(error) => Err(error),
+        };
+        if let Err(error) = saved {
+            tracing::warn!(%error, "bootstrap restart not recorded before it ran");
+        }
     }
 
     /// Stops the job (DELETED: `status` is `None` and nothing is saved; STATUS_CHANGED to

@@ -11,10 +11,17 @@
 //!    full jitter; after the installation's retry count it is dead-lettered. Anything else
 //!    fails the run. Nothing a flow does can crash a worker.
 //!
+//! Matching and running are two loops, so runs never wait behind a matching backlog.
 //! Leases make this safe with several server instances on Postgres (claims use `FOR UPDATE
 //! SKIP LOCKED`); a heartbeat extends the leases of runs in progress. At most
-//! [`RuntimeOptions::concurrency`] runs execute at once, at most [`RuntimeOptions::per_flow`]
-//! of one flow; every Clockify call draws from the workspace's rate budget.
+//! [`RuntimeOptions::concurrency`] runs execute at once (a run is claimed only when a slot is
+//! free), at most [`RuntimeOptions::per_flow`] of one flow; every Clockify call draws from the
+//! workspace's rate budget.
+//!
+//! What a run reads besides itself is cached briefly in memory: the event matching just read,
+//! each compiled flow version (immutable once published) and each workspace's installation,
+//! settings and secrets for [`WORKSPACE_CACHE_TTL`] (forgotten at once on a lifecycle event or
+//! a settings or secrets change made here).
 
 use std::{
     collections::{BTreeMap, HashMap, HashSet},
@@ -23,7 +30,7 @@ use std::{
 };
 
 use serde_json::{json, Value};
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
 use super::{
     document::{document, EventContext},
@@ -42,7 +49,10 @@ use crate::{
     profile::{find_profile, Profile},
     settings::{EffectiveSettings, SettingOverrides},
     store::{
-        flows::{run_status, JobCompletion, NewRun, RunOutcome, RunRow, StepRow},
+        events::StoredEvent,
+        flows::{
+            run_status, ClaimedJob, ClaimedRun, JobCompletion, NewRun, RunOutcome, RunRow, StepCheckpoint, StepRow,
+        },
         new_id, Installation, Store,
     },
     Result,
@@ -50,6 +60,12 @@ use crate::{
 
 /// Recorded response bodies are cut at this many bytes.
 pub const RECORDED_BODY_BYTES: usize = 64 * 1024;
+
+/// How long a workspace's installation, settings and secrets are reused by runs.
+pub const WORKSPACE_CACHE_TTL: Duration = Duration::from_secs(2);
+
+/// Events kept for the runs matching just created (they read them next).
+const RECENT_EVENTS: usize = 1024;
 
 /// Retries of a profile without the `flow_max_retries` setting.
 pub const DEFAULT_MAX_RETRIES: i64 = 3;
@@ -76,7 +92,7 @@ impl Default for RuntimeOptions {
     fn default() -> Self {
         RuntimeOptions {
             concurrency: 32,
-            per_flow: 8,
+            per_flow: 16,
             lease: Duration::from_secs(60),
             poll: Duration::from_millis(500),
             backoff: RetryPolicy {
@@ -113,13 +129,29 @@ struct Inner {
     options: RuntimeOptions,
     /// This process's lease owner id.
     owner: String,
-    wake: Notify,
-    running: Semaphore,
+    /// New jobs (ingestion, replays).
+    wake_matcher: Notify,
+    /// New or freed work for the runner (runs created, a run finished, a retry).
+    wake_runner: Notify,
+    running: Arc<Semaphore>,
     per_flow: Mutex<HashMap<String, Arc<Semaphore>>>,
     /// Runs this process executes (the heartbeat extends their leases).
     in_flight: Mutex<HashSet<String>>,
     /// Compiled published versions, by (flow id, version).
     compiled: Mutex<HashMap<(String, i64), Arc<CompiledEntry>>>,
+    /// Events matching read, by id, for the runs it created.
+    recent_events: Mutex<HashMap<String, Arc<StoredEvent>>>,
+    /// Per (add-on, workspace): what its runs need, briefly.
+    workspaces: Mutex<HashMap<(String, String), Arc<WorkspaceContext>>>,
+}
+
+/// A workspace's installation, effective settings and decrypted secrets, as runs use them.
+struct WorkspaceContext {
+    installation: Installation,
+    settings: EffectiveSettings,
+    /// Only for rendering; never logged or stored.
+    secrets: Arc<BTreeMap<String, String>>,
+    loaded: Instant,
 }
 
 /// A flow version ready to run, or why it cannot.
@@ -155,7 +187,7 @@ impl FlowRuntime {
         overrides: Arc<SettingOverrides>,
         options: RuntimeOptions,
     ) -> Self {
-        let running = Semaphore::new(options.concurrency.max(1));
+        let running = Arc::new(Semaphore::new(options.concurrency.max(1)));
         FlowRuntime {
             inner: Arc::new(Inner {
                 store,
@@ -165,11 +197,14 @@ impl FlowRuntime {
                 overrides,
                 options,
                 owner: format!("worker-{}", new_id()),
-                wake: Notify::new(),
+                wake_matcher: Notify::new(),
+                wake_runner: Notify::new(),
                 running,
                 per_flow: Mutex::new(HashMap::new()),
                 in_flight: Mutex::new(HashSet::new()),
                 compiled: Mutex::new(HashMap::new()),
+                recent_events: Mutex::new(HashMap::new()),
+                workspaces: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -181,50 +216,69 @@ impl FlowRuntime {
 
     /// Tells the workers there is new work (after ingestion commits, a publish, a retry).
     pub fn wake(&self) {
-        self.inner.wake.notify_one();
+        self.inner.wake_matcher.notify_one();
+        self.inner.wake_runner.notify_one();
     }
 
-    /// Runs the workers until `shutdown` resolves.
+    /// Forgets what runs of this workspace reuse (after its settings or secrets changed).
+    pub fn forget_workspace(&self, addon_key: &str, workspace_id: &str) {
+        lock(&self.inner.workspaces).remove(&(addon_key.to_string(), workspace_id.to_string()));
+    }
+
+    /// Forgets every workspace's cached state (after any lifecycle event).
+    pub fn forget_workspaces(&self) {
+        lock(&self.inner.workspaces).clear();
+    }
+
+    /// Runs the workers until `shutdown` resolves: one loop matches jobs, one starts runs.
     pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()>) {
         if !self.enabled() {
             shutdown.await;
             return;
         }
-        let heartbeat = tokio::spawn(self.clone().heartbeat());
-        tokio::pin!(shutdown);
-        loop {
-            let worked = self.tick().await;
-            if worked == 0 {
-                tokio::select! {
-                    _ = &mut shutdown => break,
-                    _ = self.inner.wake.notified() => {}
-                    _ = tokio::time::sleep(self.inner.options.poll) => {}
-                }
-            } else if futures_ready(&mut shutdown).await {
-                break;
-            }
+        let workers = [
+            tokio::spawn(self.clone().heartbeat()),
+            tokio::spawn(self.clone().matching_loop()),
+            tokio::spawn(self.clone().running_loop()),
+        ];
+        shutdown.await;
+        // A loop stopped mid-claim rolls its transaction back; runs already started finish.
+        for worker in workers {
+            worker.abort();
         }
-        heartbeat.abort();
     }
 
-    /// One round: matches queued jobs, then starts due runs (in the background). Returns how
-    /// many jobs and runs it took. Errors are logged, never raised: the loop goes on.
-    pub async fn tick(&self) -> usize {
-        let matched = match self.match_jobs().await {
-            Ok(count) => count,
-            Err(error) => {
+    async fn matching_loop(self) {
+        loop {
+            let matched = self.match_jobs().await.unwrap_or_else(|error| {
                 tracing::warn!(error = %error, "flow jobs could not be matched");
                 0
+            });
+            if matched > 0 {
+                self.inner.wake_runner.notify_one();
+                continue;
             }
-        };
-        let started = match self.start_runs().await {
-            Ok(count) => count,
-            Err(error) => {
+            tokio::select! {
+                _ = self.inner.wake_matcher.notified() => {}
+                _ = tokio::time::sleep(self.inner.options.poll) => {}
+            }
+        }
+    }
+
+    async fn running_loop(self) {
+        loop {
+            let started = self.start_runs().await.unwrap_or_else(|error| {
                 tracing::warn!(error = %error, "flow runs could not be claimed");
                 0
+            });
+            if started > 0 {
+                continue;
             }
-        };
-        matched + started
+            tokio::select! {
+                _ = self.inner.wake_runner.notified() => {}
+                _ = tokio::time::sleep(self.inner.options.poll) => {}
+            }
+        }
     }
 
     /// Runs everything due until nothing is left (tests and benchmarks): matches jobs and runs
@@ -233,12 +287,13 @@ impl FlowRuntime {
         let mut total = 0;
         loop {
             let matched = self.match_jobs().await?;
-            let runs = self.claim_runs(self.inner.options.concurrency as i64).await?;
+            let slots = self.free_slots();
+            let runs = self.claim_runs(slots.len() as i64).await?;
             let count = runs.len();
             let mut tasks = Vec::with_capacity(count);
-            for run in runs {
+            for (run, slot) in runs.into_iter().zip(slots) {
                 let runtime = self.clone();
-                tasks.push(tokio::spawn(async move { runtime.execute(run).await }));
+                tasks.push(tokio::spawn(async move { runtime.execute(run, slot).await }));
             }
             for task in tasks {
                 let _ = task.await;
@@ -250,42 +305,36 @@ impl FlowRuntime {
         }
     }
 
+    /// Claims a batch of jobs and matches each against its installation's flows; the batch's
+    /// runs and outcomes are written in one transaction. Each installation's settings, flows
+    /// and events are read once per batch.
     async fn match_jobs(&self) -> Result<usize> {
         let inner = &self.inner;
-        let now = now_millis();
         let jobs = inner
             .store
-            .claim_flow_jobs(&inner.owner, now, lease_millis(&inner.options), 256)
+            .claim_flow_jobs(&inner.owner, now_millis(), lease_millis(&inner.options), 256)
             .await?;
         let count = jobs.len();
-        // Each installation's settings and flows are read once per batch.
-        let mut installations: HashMap<(String, String), Arc<InstallationFlows>> = HashMap::new();
-        let mut completions = Vec::with_capacity(count);
+        let mut by_installation: BTreeMap<(String, String), Vec<ClaimedJob>> = BTreeMap::new();
         for job in jobs {
-            let key = (job.addon_key.clone(), job.workspace_id.clone());
-            let flows = match installations.get(&key) {
-                Some(flows) => Ok(flows.clone()),
-                None => self
-                    .installation_flows(&job.addon_key, &job.workspace_id)
-                    .await
-                    .map(Arc::new),
-            };
-            let matched = match flows {
-                Ok(flows) => {
-                    installations.insert(key, flows.clone());
-                    self.match_job(&flows, &job.event_id).await
+            by_installation
+                .entry((job.addon_key.clone(), job.workspace_id.clone()))
+                .or_default()
+                .push(job);
+        }
+        let mut completions = Vec::with_capacity(count);
+        for ((addon_key, workspace_id), jobs) in by_installation {
+            match self.match_installation_jobs(&addon_key, &workspace_id, &jobs).await {
+                Ok(done) => completions.extend(done),
+                Err(error) => {
+                    tracing::warn!(error = %error, addon = %addon_key, workspace = %workspace_id, "flow jobs could not be matched");
+                    completions.extend(jobs.into_iter().map(|job| JobCompletion {
+                        job_id: job.id,
+                        runs: Vec::new(),
+                        outcome: format!("not matched: {}", error.public_message()),
+                    }));
                 }
-                Err(error) => Err(error),
-            };
-            let (runs, outcome) = matched.unwrap_or_else(|error| {
-                tracing::warn!(error = %error, job = %job.id, "a flow job could not be matched");
-                (Vec::new(), format!("not matched: {}", error.public_message()))
-            });
-            completions.push(JobCompletion {
-                job_id: job.id,
-                runs,
-                outcome,
-            });
+            }
         }
         if !completions.is_empty() {
             inner
@@ -295,6 +344,62 @@ impl FlowRuntime {
             log_jobs(count);
         }
         Ok(count)
+    }
+
+    /// Matches one installation's jobs of a batch.
+    async fn match_installation_jobs(
+        &self,
+        addon_key: &str,
+        workspace_id: &str,
+        jobs: &[ClaimedJob],
+    ) -> Result<Vec<JobCompletion>> {
+        let flows = self.installation_flows(addon_key, workspace_id).await?;
+        let complete = |job: &ClaimedJob, runs: Vec<NewRun>, outcome: String| JobCompletion {
+            job_id: job.id.clone(),
+            runs,
+            outcome,
+        };
+        if let Some(reason) = &flows.skip {
+            return Ok(jobs
+                .iter()
+                .map(|job| complete(job, Vec::new(), reason.clone()))
+                .collect());
+        }
+        let ids: Vec<String> = jobs.iter().map(|job| job.event_id.clone()).collect();
+        let events: HashMap<String, Arc<StoredEvent>> = self
+            .inner
+            .store
+            .events_by_ids(addon_key, workspace_id, &ids)
+            .await?
+            .into_iter()
+            .map(|event| (event.id.clone(), Arc::new(event)))
+            .collect();
+        let mut completions = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let Some(event) = events.get(&job.event_id) else {
+                completions.push(complete(job, Vec::new(), "the event is no longer stored".into()));
+                continue;
+            };
+            let runs = self.match_event(&flows, event);
+            if !runs.is_empty() {
+                self.remember_event(event.clone());
+            }
+            let outcome = match runs.len() {
+                0 => "no flow matched".to_string(),
+                1 => "matched 1 flow".to_string(),
+                count => format!("matched {count} flows"),
+            };
+            completions.push(complete(job, runs, outcome));
+        }
+        Ok(completions)
+    }
+
+    fn remember_event(&self, event: Arc<StoredEvent>) {
+        let mut recent = lock(&self.inner.recent_events);
+        if recent.len() >= RECENT_EVENTS {
+            recent.clear();
+        }
+        recent.insert(event.id.clone(), event);
     }
 
     /// What matching needs of one installation: whether flows run there and its published,
@@ -336,19 +441,8 @@ impl FlowRuntime {
         Ok(flows)
     }
 
-    /// The runs an event starts and the job's outcome.
-    async fn match_job(&self, flows: &InstallationFlows, event_id: &str) -> Result<(Vec<NewRun>, String)> {
-        if let Some(reason) = &flows.skip {
-            return Ok((Vec::new(), reason.clone()));
-        }
-        let Some(event) = self
-            .inner
-            .store
-            .event(&flows.addon_key, &flows.workspace_id, event_id)
-            .await?
-        else {
-            return Ok((Vec::new(), "the event is no longer stored".into()));
-        };
+    /// The runs an event starts: one per published flow whose trigger and conditions match.
+    fn match_event(&self, flows: &InstallationFlows, event: &StoredEvent) -> Vec<NewRun> {
         let context = EventContext::from_stored(
             &event.id,
             &flows.workspace_id,
@@ -377,17 +471,12 @@ impl FlowRuntime {
                     workspace_id: flows.workspace_id.clone(),
                     flow_id: flow_id.clone(),
                     flow_version: *version,
-                    event_id: event_id.to_string(),
+                    event_id: event.id.clone(),
                     event_type: event.event_type.clone(),
                 });
             }
         }
-        let outcome = match runs.len() {
-            0 => "no flow matched".to_string(),
-            1 => "matched 1 flow".to_string(),
-            count => format!("matched {count} flows"),
-        };
-        Ok((runs, outcome))
+        runs
     }
 
     fn settings(&self, profile: &Profile, installation: &Installation) -> EffectiveSettings {
@@ -409,11 +498,11 @@ impl FlowRuntime {
         version: i64,
         definition: &str,
     ) -> Result<Arc<CompiledEntry>> {
-        let generic_http = generic_http_on(profile, settings);
-        let key = (format!("{flow_id}:{generic_http}"), version);
-        if let Some(entry) = lock(&self.inner.compiled).get(&key) {
-            return Ok(entry.clone());
+        if let Some(entry) = self.cached_compiled(profile, settings, flow_id, version) {
+            return Ok(entry);
         }
+        let generic_http = generic_http_on(profile, settings);
+        let key = compiled_key(flow_id, version, generic_http);
         let entry = Arc::new(match serde_json::from_str::<FlowDefinition>(definition) {
             Ok(parsed) => {
                 let capabilities = Capabilities {
@@ -445,7 +534,19 @@ impl FlowRuntime {
         Ok(entry)
     }
 
-    async fn claim_runs(&self, limit: i64) -> Result<Vec<RunRow>> {
+    /// The compiled version when it is cached (no need to read its definition).
+    fn cached_compiled(
+        &self,
+        profile: &Profile,
+        settings: &EffectiveSettings,
+        flow_id: &str,
+        version: i64,
+    ) -> Option<Arc<CompiledEntry>> {
+        let key = compiled_key(flow_id, version, generic_http_on(profile, settings));
+        lock(&self.inner.compiled).get(&key).cloned()
+    }
+
+    async fn claim_runs(&self, limit: i64) -> Result<Vec<ClaimedRun>> {
         if limit <= 0 {
             return Ok(Vec::new());
         }
@@ -455,43 +556,55 @@ impl FlowRuntime {
             .claim_flow_runs(&inner.owner, now_millis(), lease_millis(&inner.options), limit)
             .await?;
         let mut in_flight = lock(&inner.in_flight);
-        for run in &runs {
-            in_flight.insert(run.id.clone());
+        for claimed in &runs {
+            in_flight.insert(claimed.run.id.clone());
         }
         Ok(runs)
     }
 
+    /// Every free execution slot, taken (a run is claimed only for a slot it can start in).
+    fn free_slots(&self) -> Vec<OwnedSemaphorePermit> {
+        let mut slots = Vec::new();
+        while let Ok(slot) = self.inner.running.clone().try_acquire_owned() {
+            slots.push(slot);
+        }
+        slots
+    }
+
     /// Claims as many due runs as there are free slots and runs them in the background.
     async fn start_runs(&self) -> Result<usize> {
-        let free = self.inner.running.available_permits();
-        let runs = self.claim_runs(free as i64).await?;
+        let slots = self.free_slots();
+        if slots.is_empty() {
+            return Ok(0);
+        }
+        let runs = self.claim_runs(slots.len() as i64).await?;
         let count = runs.len();
-        for run in runs {
+        // Slots left over are given back as they drop.
+        for (run, slot) in runs.into_iter().zip(slots) {
             let runtime = self.clone();
-            tokio::spawn(async move { runtime.execute(run).await });
+            tokio::spawn(async move { runtime.execute(run, slot).await });
         }
         Ok(count)
     }
 
-    /// Runs a leased run to its end (or its next retry). Never panics on a flow's input; any
-    /// storage error is logged and the lease simply expires.
-    async fn execute(self, run: RunRow) {
+    /// Runs a leased run to its end (or its next retry) in `slot`. Never panics on a flow's
+    /// input; any storage error is logged and the lease simply expires.
+    async fn execute(self, claimed: ClaimedRun, slot: OwnedSemaphorePermit) {
+        let ClaimedRun { run, attempt } = claimed;
         let run_id = run.id.clone();
-        let Ok(_slot) = self.inner.running.acquire().await else {
-            return;
-        };
         let flow_slot = self.flow_semaphore(&run.flow_id);
         let Ok(_flow_slot) = flow_slot.acquire().await else {
             return;
         };
         let started = Instant::now();
-        let result = self.execute_steps(&run).await;
+        let result = self.execute_steps(&run, attempt).await;
         lock(&self.inner.in_flight).remove(&run_id);
         match result {
             Ok(status) => log_run(&status, started.elapsed()),
             Err(error) => tracing::warn!(error = %error, run = %run_id, "a flow run could not be recorded"),
         }
-        self.wake();
+        drop(slot);
+        self.inner.wake_runner.notify_one();
     }
 
     fn flow_semaphore(&self, flow_id: &str) -> Arc<Semaphore> {
@@ -504,9 +617,8 @@ impl FlowRuntime {
             .clone()
     }
 
-    async fn execute_steps(&self, run: &RunRow) -> Result<String> {
+    async fn execute_steps(&self, run: &RunRow, attempt: i64) -> Result<String> {
         let inner = &self.inner;
-        let owner = inner.owner.as_str();
         let fail = |status: &str, error: String| RunOutcome {
             status: status.to_string(),
             attempts: run.attempts,
@@ -515,29 +627,38 @@ impl FlowRuntime {
         };
         let Some(profile) = find_profile(&run.addon_key) else {
             return self
-                .finish(run, fail(run_status::FAILED, "unknown add-on".into()))
+                .finish(run, fail(run_status::FAILED, "unknown add-on".into()), None)
                 .await;
         };
-        let Some(installation) = inner.store.installation(&run.addon_key, &run.workspace_id).await? else {
+        let Some(workspace) = self
+            .workspace_context(profile, &run.addon_key, &run.workspace_id)
+            .await?
+        else {
             return self
                 .finish(
                     run,
                     fail(run_status::FAILED, "the add-on is no longer installed".into()),
+                    None,
                 )
                 .await;
         };
-        let settings = self.settings(profile, &installation);
-        let Some(definition) = self.version_definition(run).await? else {
-            return self
-                .finish(
-                    run,
-                    fail(run_status::FAILED, "this flow version no longer exists".into()),
-                )
-                .await;
+        let (installation, settings) = (&workspace.installation, &workspace.settings);
+        let entry = match self.cached_compiled(profile, settings, &run.flow_id, run.flow_version) {
+            Some(entry) => entry,
+            None => {
+                let Some(definition) = self.version_definition(run).await? else {
+                    return self
+                        .finish(
+                            run,
+                            fail(run_status::FAILED, "this flow version no longer exists".into()),
+                            None,
+                        )
+                        .await;
+                };
+                self.compiled(profile, settings, &run.flow_id, run.flow_version, &definition)
+                    .await?
+            }
         };
-        let entry = self
-            .compiled(profile, &settings, &run.flow_id, run.flow_version, &definition)
-            .await?;
         let compiled = match &entry.compiled {
             Ok(compiled) => compiled,
             Err(problems) => {
@@ -552,17 +673,18 @@ impl FlowRuntime {
                             run_status::FAILED,
                             format!("the flow cannot run as published: {}", reasons.join("; ")),
                         ),
+                        None,
                     )
                     .await;
             }
         };
-        let Some(event) = inner
-            .store
-            .event(&run.addon_key, &run.workspace_id, &run.event_id)
-            .await?
-        else {
+        let Some(event) = self.run_event(run).await? else {
             return self
-                .finish(run, fail(run_status::FAILED, "the event is no longer stored".into()))
+                .finish(
+                    run,
+                    fail(run_status::FAILED, "the event is no longer stored".into()),
+                    None,
+                )
                 .await;
         };
         let context = EventContext::from_stored(
@@ -575,21 +697,21 @@ impl FlowRuntime {
             &event.body,
         );
         let mut outputs: serde_json::Map<String, Value> = serde_json::from_str(&run.outputs).unwrap_or_default();
-        let secrets = Arc::new(self.secrets(&run.addon_key, &run.workspace_id).await?);
+        let secrets = workspace.secrets.clone();
         // One render context per run: the document is shared, each step's output is added
         // as it completes (a resumed run starts with the outputs of the steps done before).
         let mut render_context = RenderContext::from_shared(Arc::new(context.into_document()), secrets.clone());
         for (id, output) in &outputs {
             render_context.add_step(id, output);
         }
-        let allowlist = allowlist(&settings);
+        let allowlist = allowlist(settings);
         let max_retries = if profile.settings.iter().any(|setting| setting.id == "flow_max_retries") {
             settings.number("flow_max_retries")
         } else {
             DEFAULT_MAX_RETRIES
         };
 
-        let attempt = inner.store.next_attempt(&run.id).await?;
+        let mut last_step: Option<StepCheckpoint> = None;
         let first = usize::try_from(run.next_step).unwrap_or(0);
         for index in first..compiled.steps_len() {
             let step_id = compiled.step_id(index).unwrap_or_default().to_string();
@@ -603,7 +725,7 @@ impl FlowRuntime {
                         RenderedStep::Http { .. } => "http",
                     };
                     let request = serde_json::to_value(rendered.masked(&secrets)).unwrap_or(Value::Null);
-                    let (end, response) = self.send(&installation, rendered, &allowlist).await;
+                    let (end, response) = self.send(installation, rendered, &allowlist).await;
                     (kind, request, end, response)
                 }
             };
@@ -640,21 +762,27 @@ impl FlowRuntime {
                 }
                 _ => index as i64,
             };
-            inner
-                .store
-                .record_step(
-                    owner,
-                    &step,
-                    next_step,
-                    &Value::Object(outputs.clone()).to_string(),
-                    now_millis(),
-                )
-                .await?;
+            let checkpoint = StepCheckpoint {
+                step,
+                next_step,
+                outputs: Value::Object(outputs.clone()).to_string(),
+            };
+            // The run's last record goes with its end, in one transaction.
+            let last = !matches!(end, StepEnd::Succeeded(_)) || index + 1 == compiled.steps_len();
+            if last {
+                last_step = Some(checkpoint);
+            } else {
+                inner.store.record_step(&inner.owner, &checkpoint, now_millis()).await?;
+            }
             match end {
                 StepEnd::Succeeded(_) => {}
                 StepEnd::Failed(error) => {
                     return self
-                        .finish(run, fail(run_status::FAILED, format!("step {step_id}: {error}")))
+                        .finish(
+                            run,
+                            fail(run_status::FAILED, format!("step {step_id}: {error}")),
+                            last_step.as_ref(),
+                        )
                         .await;
                 }
                 StepEnd::Retryable(error) => {
@@ -675,7 +803,7 @@ impl FlowRuntime {
                             run_after: now_millis() + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 2),
                         }
                     };
-                    return self.finish(run, outcome).await;
+                    return self.finish(run, outcome, last_step.as_ref()).await;
                 }
             }
         }
@@ -687,16 +815,61 @@ impl FlowRuntime {
                 error: None,
                 run_after: now_millis(),
             },
+            last_step.as_ref(),
         )
         .await
     }
 
-    async fn finish(&self, run: &RunRow, outcome: RunOutcome) -> Result<String> {
+    async fn finish(&self, run: &RunRow, outcome: RunOutcome, last_step: Option<&StepCheckpoint>) -> Result<String> {
         self.inner
             .store
-            .finish_run(&run.id, &self.inner.owner, &outcome, now_millis())
+            .finish_run(&run.id, &self.inner.owner, &outcome, last_step, now_millis())
             .await?;
         Ok(outcome.status)
+    }
+
+    /// The run's event: the one matching just read, or from the store.
+    async fn run_event(&self, run: &RunRow) -> Result<Option<Arc<StoredEvent>>> {
+        if let Some(event) = lock(&self.inner.recent_events).get(&run.event_id) {
+            return Ok(Some(event.clone()));
+        }
+        Ok(self
+            .inner
+            .store
+            .event(&run.addon_key, &run.workspace_id, &run.event_id)
+            .await?
+            .map(Arc::new))
+    }
+
+    /// The workspace's installation, settings and secrets (cached for
+    /// [`WORKSPACE_CACHE_TTL`]); `None` when the add-on is no longer installed there.
+    async fn workspace_context(
+        &self,
+        profile: &Profile,
+        addon_key: &str,
+        workspace_id: &str,
+    ) -> Result<Option<Arc<WorkspaceContext>>> {
+        let key = (addon_key.to_string(), workspace_id.to_string());
+        if let Some(context) = lock(&self.inner.workspaces).get(&key) {
+            if context.loaded.elapsed() < WORKSPACE_CACHE_TTL {
+                return Ok(Some(context.clone()));
+            }
+        }
+        let Some(installation) = self.inner.store.installation(addon_key, workspace_id).await? else {
+            return Ok(None);
+        };
+        let context = Arc::new(WorkspaceContext {
+            settings: self.settings(profile, &installation),
+            installation,
+            secrets: Arc::new(self.secrets(addon_key, workspace_id).await?),
+            loaded: Instant::now(),
+        });
+        let mut workspaces = lock(&self.inner.workspaces);
+        if workspaces.len() >= 10_000 {
+            workspaces.clear();
+        }
+        workspaces.insert(key, context.clone());
+        Ok(Some(context))
     }
 
     /// The definition of the run's flow version.
@@ -933,17 +1106,13 @@ fn parse_method(method: &str) -> Option<reqwest::Method> {
         .and_then(|known| reqwest::Method::from_bytes(known.as_str().as_bytes()).ok())
 }
 
-fn lease_millis(options: &RuntimeOptions) -> i64 {
-    i64::try_from(options.lease.as_millis()).unwrap_or(60_000)
+/// Compiled versions are cached per flow version and whether generic HTTP is on.
+fn compiled_key(flow_id: &str, version: i64, generic_http: bool) -> (String, i64) {
+    (format!("{flow_id}:{generic_http}"), version)
 }
 
-/// Whether `shutdown` has resolved, without waiting for it.
-async fn futures_ready(shutdown: &mut std::pin::Pin<&mut impl std::future::Future<Output = ()>>) -> bool {
-    tokio::select! {
-        biased;
-        _ = shutdown.as_mut() => true,
-        _ = std::future::ready(()) => false,
-    }
+fn lease_millis(options: &RuntimeOptions) -> i64 {
+    i64::try_from(options.lease.as_millis()).unwrap_or(60_000)
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -139,6 +139,9 @@ pub trait EventStore: Send + Sync {
 
     async fn event(&self, addon_key: &str, workspace_id: &str, id: &str) -> Result<Option<StoredEvent>>;
 
+    /// The stored events of the installation among `ids` (any order; missing ones left out).
+    async fn events_by_ids(&self, addon_key: &str, workspace_id: &str, ids: &[String]) -> Result<Vec<StoredEvent>>;
+
     /// `(minute since the epoch, event type, count)` of events received since `since` (unix ms).
     async fn events_per_minute(
         &self,

@@ -284,6 +284,25 @@ impl EventStore for SqlStore {
         row.as_ref().map(event_from_row).transpose()
     }
 
+    async fn events_by_ids(&self, addon_key: &str, workspace_id: &str, ids: &[String]) -> Result<Vec<StoredEvent>> {
+        let mut events = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(DEDUPE_CHUNK) {
+            let binds: Vec<String> = (0..chunk.len()).map(|index| format!("${}", index + 3)).collect();
+            let sql = format!(
+                "SELECT * FROM webhook_events WHERE addon_key = $1 AND workspace_id = $2 AND id IN ({})",
+                binds.join(", ")
+            );
+            let mut query = sqlx::query(&sql).bind(addon_key).bind(workspace_id);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            for row in query.fetch_all(self.pool()).await? {
+                events.push(event_from_row(&row)?);
+            }
+        }
+        Ok(events)
+    }
+
     async fn events_per_minute(
         &self,
         addon_key: &str,

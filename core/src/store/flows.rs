@@ -148,6 +148,24 @@ pub struct StepRow {
     pub started_at: i64,
 }
 
+/// A run just leased, with the number its attempt records its steps under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimedRun {
+    pub run: RunRow,
+    /// One more than the highest attempt recorded so far.
+    pub attempt: i64,
+}
+
+/// A step's record with the run's checkpoint after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepCheckpoint {
+    pub step: StepRow,
+    /// The step the next attempt starts at.
+    pub next_step: i64,
+    /// JSON object of step id to output of the steps done.
+    pub outputs: String,
+}
+
 /// How a leased run ends (or pauses).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunOutcome {
@@ -208,17 +226,25 @@ pub trait FlowStore: Send + Sync {
     async fn insert_runs(&self, runs: &[NewRun], now: i64) -> Result<()>;
 
     /// Leases up to `limit` due runs (queued, retrying and due, or running with an expired
-    /// lease), oldest first.
-    async fn claim_flow_runs(&self, owner: &str, now: i64, lease_ms: i64, limit: i64) -> Result<Vec<RunRow>>;
+    /// lease), oldest first within each status.
+    async fn claim_flow_runs(&self, owner: &str, now: i64, lease_ms: i64, limit: i64) -> Result<Vec<ClaimedRun>>;
 
     /// Extends the leases `owner` holds on these runs (the heartbeat).
     async fn extend_run_leases(&self, owner: &str, run_ids: &[String], until: i64) -> Result<()>;
 
-    /// Records a step and checkpoints the run (`next_step`, `outputs`) while `owner` holds it.
-    async fn record_step(&self, owner: &str, step: &StepRow, next_step: i64, outputs: &str, now: i64) -> Result<()>;
+    /// Records a step and checkpoints the run while `owner` holds it.
+    async fn record_step(&self, owner: &str, checkpoint: &StepCheckpoint, now: i64) -> Result<()>;
 
-    /// Ends (or schedules the retry of) a run `owner` holds.
-    async fn finish_run(&self, run_id: &str, owner: &str, outcome: &RunOutcome, now: i64) -> Result<()>;
+    /// Ends (or schedules the retry of) a run `owner` holds, recording its last step in the
+    /// same transaction when given.
+    async fn finish_run(
+        &self,
+        run_id: &str,
+        owner: &str,
+        outcome: &RunOutcome,
+        last_step: Option<&StepCheckpoint>,
+        now: i64,
+    ) -> Result<()>;
 
     /// Runs newest first, of one flow and/or status when given; with the total.
     async fn runs(
@@ -232,10 +258,6 @@ pub trait FlowStore: Send + Sync {
     ) -> Result<(Vec<RunRow>, i64)>;
 
     async fn run(&self, addon_key: &str, workspace_id: &str, id: &str) -> Result<Option<RunRow>>;
-
-    /// The number the next attempt of a run gets: one more than the highest recorded (a
-    /// manual retry resets the retry count, never the history).
-    async fn next_attempt(&self, run_id: &str) -> Result<i64>;
 
     /// Every step of every attempt, in order.
     async fn run_steps(&self, addon_key: &str, workspace_id: &str, run_id: &str) -> Result<Vec<StepRow>>;

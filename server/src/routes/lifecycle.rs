@@ -33,8 +33,9 @@ async fn lifecycle_event(
 ) -> Result<Json<Value>, Error> {
     let profile = profile_for(&addon)?;
     let token = lifecycle_token(&headers);
-    // Whatever changes, webhook deliveries re-check their installation from now on.
+    // Whatever changes, webhook deliveries and flow runs re-read their installation from now on.
     state.signatures.clear();
+    state.flows.forget_workspaces();
     let lifecycle = state.lifecycle();
     let (kind, answer) = match event.as_str() {
         "installed" => {
@@ -91,8 +92,9 @@ async fn lifecycle_event(
         }
         other => return Err(Error::NotFound(format!("there is no lifecycle event {other:?}"))),
     };
-    // Again after the change, in case a delivery cached the old state meanwhile.
+    // Again after the change, in case a delivery or a run cached the old state meanwhile.
     state.signatures.clear();
+    state.flows.forget_workspaces();
     metrics::counter!("lifecycle_events_total", "addon" => profile.key, "event" => kind).increment(1);
     Ok(Json(answer))
 }

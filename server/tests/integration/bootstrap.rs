@@ -469,3 +469,76 @@ async fn malformed_answers_fail_their_unit_with_the_reason() {
     );
     app.stop().await;
 }
+
+/// "Run bootstrap again" from the Overview: the moment the server function answers, the job
+/// reads as running from zero, so the polling page never mistakes the previous run's "done"
+/// (or a half-reset state) for the new run's end.
+async fn a_restart_reads_as_running_from_zero_at_once(db: Db) {
+    let sim = TestSim::start(test_workspace()).await;
+    let key = sim.key();
+    let Some(app) = TestApp::start_with(db, &[("CLOCKIFY_PUBLIC_KEY_PATH", key.as_str())]).await else {
+        return;
+    };
+    sim.install(&app.address, ADDON).await;
+    let workspace_id = workspace_id(&sim).await;
+    let first = wait_for_job(
+        app.store.as_ref(),
+        &workspace_id,
+        &["done", "failed"],
+        Duration::from_secs(60),
+    )
+    .await;
+    assert_eq!(first.status, "done", "{first:?}");
+    let session = sim.open_session(&app, ADDON).await;
+    // Slow answers: the new run is still on its first request when we look.
+    sim.set_faults(json!({ "latencyMs": 400 })).await;
+    let response = app
+        .http
+        .post(app.url(<app::pages::bootstrap::RestartBootstrap as leptos::server_fn::ServerFn>::PATH))
+        .form(&[("session", session.token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    let job = app.store.job(ADDON, &workspace_id).await.unwrap().unwrap();
+    assert_eq!(job.status, "running", "{job:?}");
+    assert_eq!(job.requests, 0, "{job:?}");
+    assert!(job.started_at > first.started_at, "a new run: {job:?} after {first:?}");
+    let progress = app.store.bootstrap_progress(ADDON, &workspace_id).await.unwrap();
+    assert!(
+        progress.iter().all(|resource| resource.units_done == 0),
+        "the cursors start over: {progress:?}"
+    );
+    sim.set_faults(json!({})).await;
+    let second = wait_for_job(
+        app.store.as_ref(),
+        &workspace_id,
+        &["done", "failed"],
+        Duration::from_secs(60),
+    )
+    .await;
+    assert_eq!(second.status, "done", "{second:?}");
+    let counts: BTreeMap<String, i64> = app
+        .store
+        .entity_counts(ADDON, &workspace_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        counts.get("projects").copied(),
+        sim.workspace().await["counts"]["projects"].as_i64(),
+        "{counts:?}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_restart_reads_as_running_at_once_on_sqlite() {
+    a_restart_reads_as_running_from_zero_at_once(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_restart_reads_as_running_at_once_on_postgres() {
+    a_restart_reads_as_running_from_zero_at_once(Db::Postgres).await;
+}

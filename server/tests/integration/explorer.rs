@@ -11,8 +11,7 @@ use addon_core::{
     },
     openapi::ApiSpec,
 };
-use app::session::{OpenSession, SessionView};
-use leptos::server_fn::ServerFn;
+use app::session::SessionView;
 use serde_json::{json, Value};
 use sim::WorkspaceSpec;
 
@@ -48,30 +47,8 @@ impl Stack {
         self.workspace["id"].as_str().unwrap().to_string()
     }
 
-    /// Opens a UI session the way the page does: a user token from the simulator's iframe,
-    /// verified by the `open_session` server function.
     async fn session(&self, addon: &str) -> SessionView {
-        let answer: Value = self
-            .app
-            .http
-            .get(format!("{}/sim/token?addon={addon}", self.sim.url))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = answer["token"].as_str().unwrap().to_string();
-        let response = self
-            .app
-            .http
-            .post(self.app.url(OpenSession::PATH))
-            .form(&[("addon", addon), ("auth_token", token.as_str())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-        response.json().await.unwrap()
+        self.sim.open_session(&self.app, addon).await
     }
 
     /// `POST /{addon}/explorer/execute` with `session` (if any); the status and JSON answer.

@@ -399,6 +399,23 @@ impl TestSim {
         assert!(response.status().is_success(), "{}", response.text().await.unwrap());
     }
 
+    /// Opens a UI session the way the page does: a user token from the simulator's iframe,
+    /// verified by the `open_session` server function of `app`.
+    pub async fn open_session(&self, app: &TestApp, addon: &str) -> app::session::SessionView {
+        use leptos::server_fn::ServerFn;
+        let answer = self.get(&format!("/sim/token?addon={addon}")).await;
+        let token = answer["token"].as_str().unwrap().to_string();
+        let response = app
+            .http
+            .post(app.url(app::session::OpenSession::PATH))
+            .form(&[("addon", addon), ("auth_token", token.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+        response.json().await.unwrap()
+    }
+
     pub async fn uninstall(&self, addon: &str) {
         let response = self
             .http

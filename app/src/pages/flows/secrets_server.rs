@@ -157,6 +157,7 @@ pub async fn save_flow_secret_value(
         .save_flow_secret(profile.key, &session.workspace_id, &name, &ciphertext, now_millis())
         .await
         .map_err(to_server_error)?;
+    backend.flows.forget_workspace(profile.key, &session.workspace_id);
     ssr::view(&backend, profile, &session).await
 }
 
@@ -173,6 +174,7 @@ pub async fn delete_flow_secret_name(session: String, name: String) -> Result<Se
         .delete_flow_secret(profile.key, &session.workspace_id, name.trim())
         .await
         .map_err(to_server_error)?;
+    backend.flows.forget_workspace(profile.key, &session.workspace_id);
     if !deleted {
         return Err(ServerFnError::new(format!(
             "there is no secret called {:?}",
