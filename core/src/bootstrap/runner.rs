@@ -15,6 +15,7 @@ use std::{
     time::Duration,
 };
 
+use futures_util::{stream::FuturesUnordered, StreamExt};
 use serde_json::Value;
 
 use super::plan::{Paging, Resource};
@@ -154,36 +155,27 @@ impl BootstrapRun {
             }
         }
         let queue = Arc::new(Mutex::new(queue));
-        let mut workers = tokio::task::JoinSet::new();
+        // The workers are futures of this task, not tasks of their own: when the job's task is
+        // aborted (DELETED, a restart), they stop with it, and none writes after the abort
+        // has returned.
+        let mut workers = FuturesUnordered::new();
         for _ in 0..self.concurrency.max(1) {
             let (this, queue, progress) = (self.clone(), queue.clone(), progress.clone());
-            workers.spawn(async move {
+            workers.push(async move {
                 loop {
                     let next = lock(&queue).pop_front();
                     let Some((resource, cursor)) = next else {
-                        return Ok(());
+                        return Ok::<(), Error>(());
                     };
                     this.pull_unit(resource, cursor, &progress).await?;
                 }
             });
         }
-        let mut outcome = Ok(());
-        while let Some(joined) = workers.join_next().await {
-            let result = match joined {
-                Ok(result) => result,
-                // Cancelled by the abort below, after the first fatal error.
-                Err(error) if error.is_cancelled() => continue,
-                Err(error) => Err(Error::Internal(format!("a bootstrap worker failed: {error}"))),
-            };
-            if let Err(error) = result {
-                // Fatal: stop the other workers too, and report the first reason.
-                workers.abort_all();
-                if outcome.is_ok() {
-                    outcome = Err(error);
-                }
-            }
+        // The first fatal error stops the other workers (they are dropped) and is reported.
+        while let Some(result) = workers.next().await {
+            result?;
         }
-        outcome
+        Ok(())
     }
 
     /// Pulls one unit page by page. Returns an error only when the whole job must stop.

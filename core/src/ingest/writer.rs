@@ -1,9 +1,12 @@
-//! One writer for all deliveries: it takes what has queued up (up to [`MAX_BATCH`] events or
-//! [`BATCH_WINDOW`] after the first) and records the batch in one transaction, then answers
-//! each waiting request. SQLite has a single writer anyway; one transaction per batch instead
-//! of per event is what makes ingestion fast on it, and Postgres gets batched inserts too.
+//! One writer for all deliveries (group commit): it takes every delivery that has queued up
+//! (up to [`MAX_BATCH`]) without waiting for more, records them in one transaction, then
+//! answers each waiting request. Deliveries that arrive during a commit form the next batch,
+//! so batches grow with the load by themselves: one event commits alone when traffic is light,
+//! and under load one commit answers many. SQLite has a single writer anyway; one transaction
+//! per batch instead of per event is what makes ingestion fast on it, and Postgres gets
+//! batched inserts too.
 
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
@@ -17,8 +20,6 @@ use crate::{
 
 /// Most events per transaction.
 pub const MAX_BATCH: usize = 256;
-/// How long the writer waits for more events after the first of a batch.
-pub const BATCH_WINDOW: Duration = Duration::from_millis(2);
 /// Deliveries waiting for the writer before senders wait too (back-pressure).
 const QUEUE: usize = 4096;
 
@@ -55,11 +56,10 @@ impl IngestWriter {
 async fn write_batches(store: Arc<dyn Store>, mut receiver: mpsc::Receiver<(NewEvent, Reply)>) {
     while let Some(first) = receiver.recv().await {
         let mut batch = vec![first];
-        let deadline = tokio::time::Instant::now() + BATCH_WINDOW;
         while batch.len() < MAX_BATCH {
-            match tokio::time::timeout_at(deadline, receiver.recv()).await {
-                Ok(Some(next)) => batch.push(next),
-                Ok(None) | Err(_) => break,
+            match receiver.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
             }
         }
         let (events, replies): (Vec<NewEvent>, Vec<Reply>) = batch.into_iter().unzip();

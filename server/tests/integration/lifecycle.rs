@@ -33,7 +33,11 @@ on_both_backends!(installed_stores_the_installation_with_the_token_encrypted);
 async fn repeated_installed_is_idempotent(app: &TestApp) {
     app.install(ADDON).await;
     app.install(ADDON).await;
-    assert_eq!(app.rows(ADDON).await, 3, "one installation and two webhook tokens");
+    assert_eq!(
+        app.rows(ADDON).await,
+        4,
+        "one installation, two webhook tokens and the bootstrap job"
+    );
 }
 on_both_backends!(repeated_installed_is_idempotent);
 
@@ -45,7 +49,7 @@ async fn the_same_workspace_keeps_the_two_addons_apart(app: &TestApp) {
     let response = app.lifecycle("api-studio", "deleted", Some(&token), &body).await;
     assert_eq!(response.status(), 200);
     assert_eq!(app.rows("api-studio").await, 0);
-    assert_eq!(app.rows("universal-webhook").await, 3);
+    assert_eq!(app.rows("universal-webhook").await, 4);
 }
 on_both_backends!(the_same_workspace_keeps_the_two_addons_apart);
 
@@ -69,7 +73,7 @@ async fn status_changed_inactive_keeps_the_data(app: &TestApp) {
     assert_eq!(response.status(), 200);
     let installation = app.store.installation(ADDON, WORKSPACE).await.unwrap().unwrap();
     assert_eq!(installation.status, "INACTIVE");
-    assert_eq!(app.rows(ADDON).await, 3);
+    assert_eq!(app.rows(ADDON).await, 4);
     let bad = json!({ "addonId": ADDON_ID, "workspaceId": WORKSPACE, "status": "PAUSED" }).to_string();
     let response = app
         .lifecycle(ADDON, "status-changed", Some(&app.lifecycle_token(ADDON)), &bad)
@@ -203,7 +207,7 @@ async fn other_lifecycle_events_need_a_valid_token_too(app: &TestApp) {
         let response = app.lifecycle(ADDON, event, Some(&forged), &body).await;
         assert_refused(response, 401, "invalid_token").await;
     }
-    assert_eq!(app.rows(ADDON).await, 3, "a forged DELETED removes nothing");
+    assert_eq!(app.rows(ADDON).await, 4, "a forged DELETED removes nothing");
     assert_eq!(
         app.store.installation(ADDON, WORKSPACE).await.unwrap().unwrap().status,
         "ACTIVE"
