@@ -84,27 +84,30 @@ impl EventStore for SqlStore {
         for ((addon_key, workspace_id, source), members) in &groups {
             let since = members.iter().map(|event| event.dedupe_since).min().unwrap_or(0);
             for chunk in members.chunks(DEDUPE_CHUNK) {
-                let keys: Vec<String> = (0..chunk.len()).map(|index| format!("${}", index + 6)).collect();
+                // Equality on every column of `webhook_events_by_dedupe` and nothing else: with a
+                // `received_at` range here, SQLite chose the time index and read every event
+                // of the window for each batch (ingestion slowed as the log grew). The window
+                // is applied below; a key rarely has more than one row.
+                let keys: Vec<String> = (0..chunk.len()).map(|index| format!("${}", index + 4)).collect();
                 let sql = format!(
-                    "SELECT id, dedupe_key, received_at FROM webhook_events WHERE addon_key = $1 AND workspace_id = $2 \
-                     AND source = $3 AND status = $4 AND received_at >= $5 AND dedupe_key IN ({})",
+                    "SELECT id, dedupe_key, received_at, status FROM webhook_events WHERE addon_key = $1 \
+                     AND workspace_id = $2 AND source = $3 AND dedupe_key IN ({})",
                     keys.join(", ")
                 );
-                let mut query = sqlx::query(&sql)
-                    .bind(*addon_key)
-                    .bind(*workspace_id)
-                    .bind(*source)
-                    .bind(event_status::ACCEPTED)
-                    .bind(since);
+                let mut query = sqlx::query(&sql).bind(*addon_key).bind(*workspace_id).bind(*source);
                 for event in chunk {
                     query = query.bind(&event.dedupe_key);
                 }
                 for row in query.fetch_all(&mut *tx).await? {
+                    let status: String = row.try_get("status")?;
+                    let received_at: i64 = row.try_get("received_at")?;
+                    if status != event_status::ACCEPTED || received_at < since {
+                        continue;
+                    }
                     let key: String = row.try_get("dedupe_key")?;
                     let Some(event) = chunk.iter().find(|event| event.dedupe_key == key) else {
                         continue;
                     };
-                    let received_at: i64 = row.try_get("received_at")?;
                     let id: String = row.try_get("id")?;
                     let slot = (*addon_key, *workspace_id, *source, event.dedupe_key.as_str());
                     let older = earlier.get(&slot).is_none_or(|(_, at)| received_at < *at);
@@ -287,17 +290,21 @@ impl EventStore for SqlStore {
     async fn events_by_ids(&self, addon_key: &str, workspace_id: &str, ids: &[String]) -> Result<Vec<StoredEvent>> {
         let mut events = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(DEDUPE_CHUNK) {
-            let binds: Vec<String> = (0..chunk.len()).map(|index| format!("${}", index + 3)).collect();
+            // By id alone, so the primary key is used (with the installation's columns in the
+            // WHERE, SQLite scanned the installation's events instead); checked per row below.
             let sql = format!(
-                "SELECT * FROM webhook_events WHERE addon_key = $1 AND workspace_id = $2 AND id IN ({})",
-                binds.join(", ")
+                "SELECT * FROM webhook_events WHERE id IN {}",
+                placeholders(1, chunk.len())
             );
-            let mut query = sqlx::query(&sql).bind(addon_key).bind(workspace_id);
+            let mut query = sqlx::query(&sql);
             for id in chunk {
                 query = query.bind(id);
             }
             for row in query.fetch_all(self.pool()).await? {
-                events.push(event_from_row(&row)?);
+                let owner: (String, String) = (row.try_get("addon_key")?, row.try_get("workspace_id")?);
+                if owner.0 == addon_key && owner.1 == workspace_id {
+                    events.push(event_from_row(&row)?);
+                }
             }
         }
         Ok(events)
@@ -577,7 +584,36 @@ async fn insert_flow_job(
 /// A random 128-bit id, hex.
 pub fn new_id() -> String {
     use rand::RngCore;
-    let mut bytes = [0u8; 16];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+    // Time first (milliseconds, 48 bits), then 80 random bits: new rows land at the end of
+    // the primary-key index instead of on a random page, which is what a batch of inserts
+    // would otherwise rewrite page by page. Ids stay 32 hex digits and unguessable enough for
+    // row ids; secrets and URL tokens are generated elsewhere, wholly at random.
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_millis() as u64);
+    let mut random = [0u8; 10];
+    rand::thread_rng().fill_bytes(&mut random);
+    let mut id = format!("{:012x}", millis & 0xffff_ffff_ffff);
+    for byte in random {
+        id.push_str(&format!("{byte:02x}"));
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::new_id;
+
+    #[test]
+    fn ids_are_32_hex_digits_and_sort_by_creation_time() {
+        let first = new_id();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let second = new_id();
+        for id in [&first, &second] {
+            assert_eq!(id.len(), 32, "{id}");
+            assert!(id.chars().all(|character| character.is_ascii_hexdigit()), "{id}");
+        }
+        assert!(first < second, "{first} then {second}");
+        assert_ne!(new_id(), new_id(), "the random part differs within a millisecond");
+    }
 }

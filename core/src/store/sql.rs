@@ -37,7 +37,32 @@ const INSTALLATION_TABLES: &[&str] = &[
 #[derive(Debug, Clone)]
 pub struct SqlStore {
     pool: AnyPool,
+    /// Where write transactions run: on SQLite a pool of one connection, so writers queue
+    /// here (in order, without sleeping) instead of in SQLite's busy handler, which backs off
+    /// in steps of milliseconds; on Postgres the same pool as everything else.
+    writer: AnyPool,
     backend: Backend,
+}
+
+/// A pool of up to `connections` with the backend's session settings.
+async fn open_pool(options: AnyConnectOptions, backend: Backend, connections: u32) -> Result<AnyPool> {
+    AnyPoolOptions::new()
+        .max_connections(connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |connection, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // WAL lets readers work while the single writer commits.
+                    connection
+                        .execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
+                        .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(options)
+        .await
+        .map_err(|error| Error::Unavailable(format!("cannot open the database: {error}")))
 }
 
 impl SqlStore {
@@ -52,28 +77,15 @@ impl SqlStore {
         };
         let options = AnyConnectOptions::from_str(&url)
             .map_err(|error| Error::Internal(format!("invalid database URL: {error}")))?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
+        let pool = open_pool(
+            options.clone(),
+            backend,
+            match backend {
                 Backend::Sqlite => 4,
                 Backend::Postgres => 16,
-            })
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |connection, _| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // WAL lets readers work while the single writer commits.
-                        connection
-                            .execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
-                            )
-                            .await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await
-            .map_err(|error| Error::Unavailable(format!("cannot open the database: {error}")))?;
+            },
+        )
+        .await?;
         if backend == Backend::Sqlite {
             enable_incremental_vacuum(&pool).await?;
         }
@@ -81,7 +93,11 @@ impl SqlStore {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        Ok(Self { pool, backend })
+        let writer = match backend {
+            Backend::Sqlite => open_pool(options, backend, 1).await?,
+            Backend::Postgres => pool.clone(),
+        };
+        Ok(Self { pool, writer, backend })
     }
 
     /// A transaction that will write. On SQLite it takes the write lock at once
@@ -89,8 +105,8 @@ impl SqlStore {
     /// timeout) instead of failing when its snapshot went stale.
     pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
         Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.writer.begin().await?,
         })
     }
 
