@@ -14,6 +14,9 @@ use std::{
 use addon_core::store::{BootstrapStore, SqlStore};
 use serde_json::{json, Value};
 use sim::WorkspaceSpec;
+use support::{install_through_sim, peak_rss_mib};
+
+mod support;
 
 const LIMIT_PER_SECOND: f64 = 50.0;
 const ADDON: &str = "universal-webhook";
@@ -87,20 +90,6 @@ fn start_server(port: u16, data_dir: &std::path::Path, key: &str, database_url: 
         .expect("start the server binary")
 }
 
-/// Peak resident set size of a process, MiB (`VmHWM` in /proc).
-fn peak_rss_mib(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|line| line.starts_with("VmHWM:"))
-                .and_then(|line| line.split_whitespace().nth(1))
-                .and_then(|kib| kib.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kib| kib / 1024.0)
-}
-
 async fn run(label: &str, scale: f64) -> Figures {
     let (sim_url, key) = start_sim(spec(scale)).await;
     let http = reqwest::Client::new();
@@ -129,22 +118,7 @@ async fn run(label: &str, scale: f64) -> Figures {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let installed = http
-        .post(format!("{sim_url}/sim/install"))
-        .json(&json!({ "manifestUrl": format!("http://127.0.0.1:{port}/{ADDON}/manifest") }))
-        .send()
-        .await
-        .unwrap();
-    assert!(installed.status().is_success(), "{}", installed.text().await.unwrap());
-    let workspace: Value = http
-        .get(format!("{sim_url}/sim/workspace"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let workspace_id = workspace["id"].as_str().unwrap().to_string();
+    let workspace_id = install_through_sim(&http, &sim_url, &format!("http://127.0.0.1:{port}/{ADDON}/manifest")).await;
     let store = SqlStore::connect(&database_url).await.unwrap();
     let started = Instant::now();
     let job = loop {

@@ -52,6 +52,9 @@ use addon_core::{
 };
 use serde_json::{json, Value};
 use sim::WorkspaceSpec;
+use support::{free_port, install_through_sim, peak_rss_mib};
+
+mod support;
 
 const API_STUDIO: &str = "api-studio";
 const UNIVERSAL_WEBHOOK: &str = "universal-webhook";
@@ -200,14 +203,6 @@ struct Stack {
     sim_task: tokio::task::JoinHandle<()>,
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn admin_postgres_url() -> String {
     std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
@@ -297,22 +292,7 @@ async fn start_stack(db: Db, addon: &'static str) -> Option<Stack> {
         .spawn()
         .expect("start the server binary");
     wait_ok(&http, &format!("{server_url}/readyz")).await;
-    let installed = http
-        .post(format!("{sim_url}/sim/install"))
-        .json(&json!({ "manifestUrl": format!("{server_url}/{addon}/manifest") }))
-        .send()
-        .await
-        .unwrap();
-    assert!(installed.status().is_success(), "{}", installed.text().await.unwrap());
-    let workspace: Value = http
-        .get(format!("{sim_url}/sim/workspace"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let workspace = workspace["id"].as_str().unwrap().to_string();
+    let workspace = install_through_sim(&http, &sim_url, &format!("{server_url}/{addon}/manifest")).await;
     let store = SqlStore::connect(&database_url).await.unwrap();
     let secrets = SecretBox::new(secret_key);
     let token = store
@@ -381,16 +361,7 @@ impl Stack {
 
     /// The server's peak resident set size, MiB.
     fn peak_rss_mib(&self) -> f64 {
-        std::fs::read_to_string(format!("/proc/{}/status", self.server.id()))
-            .ok()
-            .and_then(|status| {
-                status
-                    .lines()
-                    .find(|line| line.starts_with("VmHWM:"))
-                    .and_then(|line| line.split_whitespace().nth(1))
-                    .and_then(|kib| kib.parse::<f64>().ok())
-            })
-            .map_or(f64::NAN, |kib| kib / 1024.0)
+        peak_rss_mib(self.server.id())
     }
 
     /// CPU seconds the server has used so far (user + system).

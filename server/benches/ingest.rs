@@ -13,6 +13,9 @@ use std::{
 };
 
 use serde_json::json;
+use support::{free_port, peak_rss_mib};
+
+mod support;
 
 const ADDON: &str = "api-studio";
 const WORKSPACE: &str = "60332d61ff30282b1f23e624";
@@ -24,14 +27,6 @@ struct Run {
     p50_ms: f64,
     p99_ms: f64,
     errors: u64,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// The ceiling: an axum handler that reads the body and answers 200.
@@ -128,19 +123,6 @@ fn wrk(url: &str, script: &std::path::Path, seconds: u64) -> Run {
         p99_ms: millis(number_after("99%")),
         errors: non_2xx + socket_errors,
     }
-}
-
-fn peak_rss_mib(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|line| line.starts_with("VmHWM:"))
-                .and_then(|line| line.split_whitespace().nth(1))
-                .and_then(|kib| kib.parse::<f64>().ok())
-        })
-        .map_or(f64::NAN, |kib| kib / 1024.0)
 }
 
 /// Starts the server on `database_url` with the add-on installed; returns it, its port and the
