@@ -8,6 +8,7 @@ use std::{
 
 use serde_json::Value;
 use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
 use super::{
     plan::{plan, PlanOptions},
@@ -30,6 +31,12 @@ use crate::{
 };
 
 type JobKey = (String, String);
+
+/// A job's task and the token that stops it.
+struct RunningJob {
+    handle: JoinHandle<()>,
+    cancel: CancellationToken,
+}
 
 /// Starts, stops and resumes bootstrap jobs. Cheap to clone.
 #[derive(Clone)]
@@ -65,7 +72,7 @@ struct Inner {
     budgets: Arc<RateBudgets>,
     overrides: Arc<SettingOverrides>,
     options: BootstrapOptions,
-    running: Mutex<HashMap<JobKey, JoinHandle<()>>>,
+    running: Mutex<HashMap<JobKey, RunningJob>>,
 }
 
 impl std::fmt::Debug for BootstrapJobs {
@@ -98,7 +105,7 @@ impl BootstrapJobs {
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, HashMap<JobKey, JoinHandle<()>>> {
+    fn lock(&self) -> MutexGuard<'_, HashMap<JobKey, RunningJob>> {
         self.inner
             .running
             .lock()
@@ -125,7 +132,7 @@ impl BootstrapJobs {
     pub fn is_running(&self, addon_key: &str, workspace_id: &str) -> bool {
         self.lock()
             .get(&(addon_key.to_string(), workspace_id.to_string()))
-            .is_some_and(|handle| !handle.is_finished())
+            .is_some_and(|job| !job.handle.is_finished())
     }
 
     /// Starts the installation's job in the background. `fresh` starts over (after INSTALLED
@@ -144,12 +151,14 @@ impl BootstrapJobs {
         }
         let this = self.clone();
         let (addon, workspace) = key.clone();
+        let cancel = CancellationToken::new();
+        let job_cancel = cancel.clone();
         let handle = tokio::spawn(async move {
-            if let Err(error) = this.run_job(&addon, &workspace, fresh).await {
+            if let Err(error) = this.run_job(&addon, &workspace, fresh, job_cancel).await {
                 tracing::error!(addon = %addon, workspace = %workspace, %error, "bootstrap job failed");
             }
         });
-        self.lock().insert(key, handle);
+        self.lock().insert(key, RunningJob { handle, cancel });
     }
 
     /// Records a fresh start before the job's task runs, so whoever reads the job next (the
@@ -198,12 +207,13 @@ impl BootstrapJobs {
         }
     }
 
+    /// Cancels the job and waits until its task has ended: it stops at its next request or
+    /// wait, so every write it began is finished (committed) when this returns.
     async fn abort(&self, key: &JobKey) {
-        let handle = self.lock().remove(key);
-        if let Some(handle) = handle {
-            handle.abort();
-            // Wait until it has really stopped: an aborted page transaction rolls back.
-            let _ = handle.await;
+        let job = self.lock().remove(key);
+        if let Some(job) = job {
+            job.cancel.cancel();
+            let _ = job.handle.await;
         }
     }
 
@@ -260,7 +270,7 @@ impl BootstrapJobs {
         budget
     }
 
-    async fn run_job(&self, addon_key: &str, workspace_id: &str, fresh: bool) -> Result<()> {
+    async fn run_job(&self, addon_key: &str, workspace_id: &str, fresh: bool, cancel: CancellationToken) -> Result<()> {
         let store = &self.inner.store;
         let Some(mut installation) = store.installation(addon_key, workspace_id).await? else {
             return Ok(());
@@ -275,7 +285,13 @@ impl BootstrapJobs {
         // Every run reads the workspace's name and plan first: the plan decides the FREE
         // hourly cap (a workspace can be downgraded after installation).
         self.configure_budget(&installation);
-        if let Some(details) = fetch_workspace_details(&client, &installation).await {
+        let Some(details) = cancel
+            .run_until_cancelled(fetch_workspace_details(&client, &installation))
+            .await
+        else {
+            return Ok(());
+        };
+        if let Some(details) = details {
             store
                 .save_workspace_details(addon_key, workspace_id, &details, now_millis())
                 .await?;
@@ -311,8 +327,12 @@ impl BootstrapJobs {
             time_entries_since: Some(iso_days_ago(options.lookback_days)),
             page_size: self.inner.options.page_size,
             concurrency: self.inner.options.concurrency,
+            cancel,
         };
-        let job: Job = run.run(previous).await?;
+        let Some(job) = run.run(previous).await? else {
+            tracing::info!(addon = addon_key, workspace = workspace_id, "bootstrap stopped");
+            return Ok(());
+        };
         tracing::info!(
             addon = addon_key, workspace = workspace_id, status = %job.status,
             requests = job.requests, rate_limited = job.rate_limited, errors = job.errors,

@@ -4,7 +4,12 @@
 //!
 //! Failures: a 401 stops the whole job (the token is revoked; every other call would fail
 //! too). Anything else (a missing scope, an unexpected shape, retries exhausted) fails that
-//! unit with its reason and the others go on; the next run retries failed units.
+//! unit with its reason and the others go on; once the others are done, the failed units get
+//! one more try (a passing outage), and those that fail again wait for the next run.
+//!
+//! Stopping (DELETED, disabled, a restart) cancels the run's token. The run stops at its next
+//! request or wait, never in the middle of a database write, and writes nothing after: once
+//! its task has ended, whatever it wrote is committed, so what DELETED removes stays removed.
 
 use std::{
     collections::VecDeque,
@@ -17,6 +22,7 @@ use std::{
 
 use futures_util::{stream::FuturesUnordered, StreamExt};
 use serde_json::Value;
+use tokio_util::sync::CancellationToken;
 
 use super::plan::{Paging, Resource};
 use crate::{
@@ -38,6 +44,8 @@ pub const DEFAULT_CONCURRENCY: usize = 16;
 
 /// A wait for the hourly budget longer than this is shown as "waiting".
 const NOTABLE_WAIT: Duration = Duration::from_secs(2);
+/// How often progress is saved while the run goes on.
+const REPORT_EVERY: Duration = Duration::from_millis(500);
 
 /// One run of one installation's bootstrap.
 pub struct BootstrapRun {
@@ -52,6 +60,8 @@ pub struct BootstrapRun {
     /// Caps every endpoint's page size.
     pub page_size: Option<u32>,
     pub concurrency: usize,
+    /// Cancelled to stop the run (see the module's documentation).
+    pub cancel: CancellationToken,
 }
 
 /// Counters shared by the workers of a run.
@@ -63,8 +73,9 @@ struct Progress {
 }
 
 impl BootstrapRun {
-    /// Runs until every unit is done or failed, or a fatal error; returns the final job.
-    pub async fn run(self, previous: Option<Job>) -> Result<Job> {
+    /// Runs until every unit is done or failed, or a fatal error; returns the final job, or
+    /// `None` when the run was cancelled (and saved nothing more).
+    pub async fn run(self, previous: Option<Job>) -> Result<Option<Job>> {
         let now = now_millis();
         let job = Job {
             status: job_status::RUNNING.into(),
@@ -84,11 +95,22 @@ impl BootstrapRun {
         });
         self.save_job(&progress, None).await?;
         let this = Arc::new(self);
-        // The reporter lives in this task, so aborting the job stops it too.
-        let outcome = tokio::select! {
-            outcome = this.clone().pull_everything(progress.clone()) => outcome,
-            never = Self::report_periodically(this.clone(), progress.clone()) => match never {},
+        let pull = this.clone().pull_everything(progress.clone());
+        tokio::pin!(pull);
+        // Progress is saved between polls of the pull, never dropped half-way.
+        let outcome = loop {
+            tokio::select! {
+                outcome = &mut pull => break outcome,
+                () = tokio::time::sleep(REPORT_EVERY) => {
+                    if let Err(error) = this.save_job(&progress, None).await {
+                        tracing::warn!(%error, "bootstrap progress not saved");
+                    }
+                }
+            }
         };
+        if this.cancel.is_cancelled() {
+            return Ok(None);
+        }
         let (status, message) = match &outcome {
             Ok(()) => (job_status::DONE, None),
             Err(error) => (job_status::FAILED, Some(error.to_string())),
@@ -99,7 +121,7 @@ impl BootstrapRun {
             job.message = message;
             job.finished_at = Some(now_millis());
         }
-        this.save_job(&progress, None).await
+        this.save_job(&progress, None).await.map(Some)
     }
 
     async fn pull_everything(self: Arc<Self>, progress: Arc<Progress>) -> Result<()> {
@@ -126,6 +148,9 @@ impl BootstrapRun {
             .filter(|resource| resource.parent.is_none())
             .collect();
         self.clone().pull_resources(&parentless, progress.clone()).await?;
+        if self.cancel.is_cancelled() {
+            return Ok(());
+        }
         for resource in self.resources.iter().filter(|resource| resource.parent.is_some()) {
             if let Some(parent) = resource.parent {
                 self.store
@@ -142,8 +167,32 @@ impl BootstrapRun {
         self.pull_resources(&children, progress).await
     }
 
-    /// Pulls every open unit of `resources` with a bounded number of workers.
+    /// Pulls every open unit of `resources` with a bounded number of workers, then the units
+    /// that failed once more.
     async fn pull_resources(self: Arc<Self>, resources: &[&'static Resource], progress: Arc<Progress>) -> Result<()> {
+        self.clone().pull_open_units(resources, progress.clone()).await?;
+        if self.cancel.is_cancelled() {
+            return Ok(());
+        }
+        let failed = self
+            .store
+            .reopen_failed_units_of(
+                &self.addon_key,
+                &self.workspace_id,
+                &resource_kinds(resources),
+                now_millis(),
+            )
+            .await?;
+        if failed == 0 {
+            return Ok(());
+        }
+        tracing::info!(addon = %self.addon_key, workspace = %self.workspace_id, failed, "bootstrap units tried again");
+        // Counted again if they fail again.
+        progress.errors.fetch_sub(failed as i64, Ordering::Relaxed);
+        self.pull_open_units(resources, progress).await
+    }
+
+    async fn pull_open_units(self: Arc<Self>, resources: &[&'static Resource], progress: Arc<Progress>) -> Result<()> {
         let mut queue = VecDeque::new();
         for resource in resources {
             for cursor in self
@@ -155,34 +204,50 @@ impl BootstrapRun {
             }
         }
         let queue = Arc::new(Mutex::new(queue));
-        // The workers are futures of this task, not tasks of their own: when the job's task is
-        // aborted (DELETED, a restart), they stop with it, and none writes after the abort
-        // has returned.
+        // A fatal error stops the other workers through this token, at their next request:
+        // none is dropped in the middle of a write.
+        let stop = self.cancel.child_token();
         let mut workers = FuturesUnordered::new();
         for _ in 0..self.concurrency.max(1) {
-            let (this, queue, progress) = (self.clone(), queue.clone(), progress.clone());
+            let (this, queue, progress, stop) = (self.clone(), queue.clone(), progress.clone(), stop.clone());
             workers.push(async move {
                 loop {
+                    if stop.is_cancelled() {
+                        return Ok::<(), Error>(());
+                    }
                     let next = lock(&queue).pop_front();
                     let Some((resource, cursor)) = next else {
-                        return Ok::<(), Error>(());
+                        return Ok(());
                     };
-                    this.pull_unit(resource, cursor, &progress).await?;
+                    this.pull_unit(resource, cursor, &progress, &stop).await?;
                 }
             });
         }
-        // The first fatal error stops the other workers (they are dropped) and is reported.
+        let mut first_error = None;
         while let Some(result) = workers.next().await {
-            result?;
+            if let Err(error) = result {
+                stop.cancel();
+                first_error.get_or_insert(error);
+            }
         }
-        Ok(())
+        first_error.map_or(Ok(()), Err)
     }
 
-    /// Pulls one unit page by page. Returns an error only when the whole job must stop.
-    async fn pull_unit(&self, resource: &Resource, cursor: Cursor, progress: &Progress) -> Result<()> {
+    /// Pulls one unit page by page, until it is done or `stop` is cancelled (it stays open at
+    /// its cursor). Returns an error only when the whole job must stop.
+    async fn pull_unit(
+        &self,
+        resource: &Resource,
+        cursor: Cursor,
+        progress: &Progress,
+        stop: &CancellationToken,
+    ) -> Result<()> {
         let mut page = cursor.next_page.max(1);
         loop {
-            self.note_hourly_wait(progress).await;
+            self.note_hourly_wait(progress, stop).await;
+            if stop.is_cancelled() {
+                return Ok(());
+            }
             let mut request = ApiRequest::get(resource.path_for(&self.workspace_id, cursor.parent_id.as_deref()));
             let page_size = match resource.paging {
                 Paging::Pages { max_size } => {
@@ -197,7 +262,13 @@ impl BootstrapRun {
                     request = request.query("start", since);
                 }
             }
-            let response = match self.client.execute(request, Lane::Bootstrap).await {
+            let Some(answer) = stop
+                .run_until_cancelled(self.client.execute(request, Lane::Bootstrap))
+                .await
+            else {
+                return Ok(());
+            };
+            let response = match answer {
                 Ok(response) => response,
                 Err(error) if error.clockify_failure() == Some(ClockifyFailure::Unauthorized) => {
                     return Err(Error::clockify(
@@ -256,7 +327,7 @@ impl BootstrapRun {
     }
 
     /// On the FREE plan the next request may be many minutes away: say so while waiting.
-    async fn note_hourly_wait(&self, progress: &Progress) {
+    async fn note_hourly_wait(&self, progress: &Progress, stop: &CancellationToken) {
         let wait = self.budget.hourly_wait();
         if wait < NOTABLE_WAIT {
             return;
@@ -269,7 +340,9 @@ impl BootstrapRun {
         let _ = self
             .save_job(progress, Some((job_status::WAITING, Some(message))))
             .await;
-        tokio::time::sleep(wait).await;
+        if stop.run_until_cancelled(tokio::time::sleep(wait)).await.is_none() {
+            return;
+        }
         let _ = self.save_job(progress, Some((job_status::RUNNING, None))).await;
     }
 
@@ -296,16 +369,10 @@ impl BootstrapRun {
         self.store.save_job(&self.addon_key, &self.workspace_id, &job).await?;
         Ok(job)
     }
+}
 
-    async fn report_periodically(this: Arc<Self>, progress: Arc<Progress>) -> std::convert::Infallible {
-        let mut ticks = tokio::time::interval(Duration::from_millis(500));
-        loop {
-            ticks.tick().await;
-            if let Err(error) = this.save_job(&progress, None).await {
-                tracing::warn!(%error, "bootstrap progress not saved");
-            }
-        }
-    }
+fn resource_kinds(resources: &[&'static Resource]) -> Vec<&'static str> {
+    resources.iter().map(|resource| resource.kind).collect()
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

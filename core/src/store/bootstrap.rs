@@ -146,6 +146,15 @@ pub trait BootstrapStore: Send + Sync {
     /// Reopens failed units (a new run retries them).
     async fn reopen_failed_units(&self, addon_key: &str, workspace_id: &str, now: i64) -> Result<()>;
 
+    /// Reopens the failed units of `resources` (a run's second try); returns how many.
+    async fn reopen_failed_units_of(
+        &self,
+        addon_key: &str,
+        workspace_id: &str,
+        resources: &[&str],
+        now: i64,
+    ) -> Result<u64>;
+
     /// Inserts or replaces the job.
     async fn save_job(&self, addon_key: &str, workspace_id: &str, job: &Job) -> Result<()>;
 

@@ -196,6 +196,37 @@ impl BootstrapStore for SqlStore {
         Ok(())
     }
 
+    async fn reopen_failed_units_of(
+        &self,
+        addon_key: &str,
+        workspace_id: &str,
+        resources: &[&str],
+        now: i64,
+    ) -> Result<u64> {
+        if resources.is_empty() {
+            return Ok(0);
+        }
+        let list: Vec<String> = (0..resources.len()).map(|index| format!("${}", index + 6)).collect();
+        let sql = format!(
+            "UPDATE bootstrap_cursors SET state = $1, error = NULL, updated_at = $2 \
+             WHERE addon_key = $3 AND workspace_id = $4 AND state = $5 AND resource IN ({})",
+            list.join(", ")
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(unit_state::OPEN)
+            .bind(now)
+            .bind(addon_key)
+            .bind(workspace_id)
+            .bind(unit_state::FAILED);
+        for resource in resources {
+            query = query.bind(*resource);
+        }
+        let mut tx = self.begin_write().await?;
+        let reopened = query.execute(&mut *tx).await?.rows_affected();
+        tx.commit().await?;
+        Ok(reopened)
+    }
+
     async fn save_job(&self, addon_key: &str, workspace_id: &str, job: &Job) -> Result<()> {
         sqlx::query(
             "INSERT INTO bootstrap_jobs (addon_key, workspace_id, status, message, requests, rate_limited, errors, \

@@ -344,7 +344,8 @@ impl Store for SqlStore {
     }
 
     async fn delete_installation(&self, addon_key: &str, workspace_id: &str) -> Result<u64> {
-        let mut tx = self.pool.begin().await?;
+        // Behind every write transaction already queued (on SQLite, the one writer connection).
+        let mut tx = self.begin_write().await?;
         let mut deleted = 0;
         for table in INSTALLATION_TABLES {
             deleted += sqlx::query(&format!(

@@ -166,8 +166,13 @@ async fn completes_despite_injected_server_errors(db: Db) {
         Duration::from_secs(180),
     )
     .await;
-    assert_eq!(job.status, "done", "{job:?}");
-    assert_eq!(job.errors, 0, "every injected error was retried: {job:?}");
+    let progress = app.store.bootstrap_progress(ADDON, &workspace_id).await.unwrap();
+    let failures: Vec<_> = progress
+        .iter()
+        .filter_map(|resource| resource.error.as_deref())
+        .collect();
+    assert_eq!(job.status, "done", "{job:?} {failures:?}");
+    assert_eq!(job.errors, 0, "every injected error was retried: {job:?} {failures:?}");
     assert_counts_match(app.store.as_ref(), &sim, &workspace_id).await;
     let stats = sim.stats().await;
     assert!(stats["injectedErrors"].as_i64().unwrap() > 0, "{stats}");
@@ -183,6 +188,55 @@ async fn injected_errors_on_sqlite() {
 #[tokio::test]
 async fn injected_errors_on_postgres() {
     completes_despite_injected_server_errors(Db::Postgres).await;
+}
+
+/// A unit that fails (Clockify answered 5xx past every retry) is tried once more in the same
+/// run, after the others: a passing outage leaves nothing for the admin to restart.
+#[tokio::test]
+async fn a_failed_unit_is_tried_again_in_the_same_run() {
+    let sim = TestSim::start(test_workspace()).await;
+    sim.set_faults(json!({ "errorRate": 1.0 })).await;
+    let key = sim.key();
+    let mut env = vec![("CLOCKIFY_PUBLIC_KEY_PATH", key.as_str())];
+    env.extend_from_slice(PULL_EVERYTHING);
+    let Some(app) = TestApp::start_with(Db::Sqlite, &env).await else {
+        return;
+    };
+    sim.install(&app.address, ADDON).await;
+    let workspace_id = workspace_id(&sim).await;
+    // The outage ends as soon as the first unit has failed.
+    let started = std::time::Instant::now();
+    loop {
+        let progress = app.store.bootstrap_progress(ADDON, &workspace_id).await.unwrap();
+        if progress.iter().any(|resource| resource.units_failed > 0) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no unit failed: {progress:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    sim.set_faults(json!({ "errorRate": 0.0 })).await;
+    let job = wait_for_job(
+        app.store.as_ref(),
+        &workspace_id,
+        &["done", "failed"],
+        Duration::from_secs(120),
+    )
+    .await;
+    let progress = app.store.bootstrap_progress(ADDON, &workspace_id).await.unwrap();
+    assert_eq!(job.status, "done", "{job:?}");
+    assert_eq!(
+        job.errors, 0,
+        "the failed units succeeded on their second try: {job:?} {progress:?}"
+    );
+    assert!(
+        progress.iter().all(|resource| resource.units_failed == 0),
+        "{progress:?}"
+    );
+    assert_counts_match(app.store.as_ref(), &sim, &workspace_id).await;
+    app.stop().await;
 }
 
 async fn deleted_stops_the_job(db: Db) {
@@ -203,10 +257,15 @@ async fn deleted_stops_the_job(db: Db) {
     sim.uninstall(ADDON).await;
     // Requests already in flight may land; after that, none.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let before = bootstrap_requests(&sim.stats().await);
+    let before_stats = sim.stats().await;
     tokio::time::sleep(Duration::from_millis(1000)).await;
-    let after = bootstrap_requests(&sim.stats().await);
-    assert_eq!(before, after, "the job kept calling Clockify after DELETED");
+    let after_stats = sim.stats().await;
+    let (before, after) = (bootstrap_requests(&before_stats), bootstrap_requests(&after_stats));
+    assert_eq!(
+        before, after,
+        "the job kept calling Clockify after DELETED: {} then {}",
+        before_stats["byPath"], after_stats["byPath"]
+    );
     assert_eq!(
         app.store.count_installation_rows(ADDON, &workspace_id).await.unwrap(),
         0,
