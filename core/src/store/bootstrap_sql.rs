@@ -5,7 +5,7 @@ use sqlx::{any::AnyRow, Row};
 
 use super::{
     bootstrap::{unit_state, BootstrapStore, Cursor, EntityPage, EntityRow, Job, NewUnit, ResourceProgress},
-    sql::placeholders,
+    sql::{contains_pattern, placeholders},
     SqlStore,
 };
 use crate::Result;
@@ -329,7 +329,7 @@ impl BootstrapStore for SqlStore {
         let pattern = search
             .map(str::trim)
             .filter(|text| !text.is_empty())
-            .map(|text| format!("%{}%", escape_like(&text.to_lowercase())));
+            .map(contains_pattern);
         let filter = "addon_key = $1 AND workspace_id = $2 AND kind = $3 \
                       AND ($4 IS NULL OR LOWER(COALESCE(name, '')) LIKE $4 ESCAPE '\\')";
         let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM entities WHERE {filter}"))
@@ -370,16 +370,4 @@ impl BootstrapStore for SqlStore {
 /// A summed column (NULL over no rows).
 fn sum(row: &AnyRow, column: &str) -> Result<i64> {
     Ok(row.try_get::<Option<i64>, _>(column)?.unwrap_or(0))
-}
-
-/// Escapes `%`, `_` and `\` for LIKE ... ESCAPE '\'.
-fn escape_like(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for character in text.chars() {
-        if matches!(character, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(character);
-    }
-    escaped
 }

@@ -7,7 +7,7 @@ use sqlx::{any::AnyRow, Row};
 
 use super::{
     events::{event_status, EventFilter, EventPage, EventStore, NewEvent, RecordedEvent, SourceRow, StoredEvent},
-    sql::placeholders,
+    sql::{contains_pattern, placeholders},
     SqlStore, Store, WebhookToken,
 };
 use crate::Result;
@@ -48,19 +48,6 @@ fn source_from_row(row: &AnyRow) -> Result<SourceRow> {
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })
-}
-
-/// Escapes `%`, `_` and `\` for LIKE ... ESCAPE '\'.
-fn like_pattern(text: &str) -> String {
-    let mut pattern = String::from("%");
-    for character in text.to_lowercase().chars() {
-        if matches!(character, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(character);
-    }
-    pattern.push('%');
-    pattern
 }
 
 const FILTER: &str = "addon_key = $1 AND workspace_id = $2 \
@@ -246,7 +233,7 @@ impl EventStore for SqlStore {
             .as_deref()
             .map(str::trim)
             .filter(|text| !text.is_empty())
-            .map(like_pattern);
+            .map(contains_pattern);
         let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM webhook_events WHERE {FILTER}"))
             .bind(addon_key)
             .bind(workspace_id)

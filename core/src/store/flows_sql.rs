@@ -381,7 +381,7 @@ impl FlowStore for SqlStore {
         if limit <= 0 || !self.any_due(&DUE_JOBS, now).await? {
             return Ok(Vec::new());
         }
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_bookkeeping().await?;
         let rows = sqlx::query(&format!(
             "UPDATE flow_jobs SET state = $1, lease_owner = $2, lease_until = $3, attempts = attempts + 1 \
              WHERE id IN ({}) RETURNING id, addon_key, workspace_id, event_id",
@@ -413,7 +413,7 @@ impl FlowStore for SqlStore {
         for completion in completions {
             by_outcome.entry(&completion.outcome).or_default().push(completion);
         }
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_bookkeeping().await?;
         let mut runs = Vec::new();
         for (outcome, members) in by_outcome {
             for chunk in members.chunks(ID_CHUNK) {
@@ -477,7 +477,7 @@ impl FlowStore for SqlStore {
         if limit <= 0 || !self.any_due(&DUE_RUNS, now).await? {
             return Ok(Vec::new());
         }
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_bookkeeping().await?;
         let rows = sqlx::query(&format!(
             "UPDATE flow_runs SET status = $1, lease_owner = $2, lease_until = $3, updated_at = $4 \
              WHERE id IN ({}) RETURNING {RUN_COLUMNS}, \
@@ -519,7 +519,7 @@ impl FlowStore for SqlStore {
     }
 
     async fn record_step(&self, owner: &str, checkpoint: &StepCheckpoint, now: i64) -> Result<()> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_bookkeeping().await?;
         let held: Option<(String, String)> = sqlx::query_as(
             "UPDATE flow_runs SET next_step = $1, outputs = $2, updated_at = $3 \
              WHERE id = $4 AND lease_owner = $5 AND status = $6 RETURNING addon_key, workspace_id",
@@ -549,7 +549,7 @@ impl FlowStore for SqlStore {
         now: i64,
     ) -> Result<()> {
         let finished = (outcome.status != run_status::RETRYING).then_some(now);
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_bookkeeping().await?;
         let checkpoint = last_step.map(|checkpoint| (checkpoint.next_step, checkpoint.outputs.as_str()));
         let held: Option<(String, String)> = sqlx::query_as(
             "UPDATE flow_runs SET status = $1, attempts = $2, error = $3, run_after = $4, finished_at = $5, \

@@ -44,8 +44,15 @@ pub struct SqlStore {
     backend: Backend,
 }
 
-/// A pool of up to `connections` with the backend's session settings.
-async fn open_pool(options: AnyConnectOptions, backend: Backend, connections: u32) -> Result<AnyPool> {
+/// SQLite's page cache per reading connection (its default, 2 MiB).
+const SQLITE_READER_CACHE_KIB: u32 = 2 * 1024;
+/// The writer's page cache: the indexes every batch of events updates stay in memory, instead
+/// of being read back from the file system for each batch once the log outgrows 2 MiB.
+const SQLITE_WRITER_CACHE_KIB: u32 = 24 * 1024;
+
+/// A pool of up to `connections` with the backend's session settings (on SQLite, a page cache
+/// of `cache_kib` per connection).
+async fn open_pool(options: AnyConnectOptions, backend: Backend, connections: u32, cache_kib: u32) -> Result<AnyPool> {
     AnyPoolOptions::new()
         .max_connections(connections)
         .acquire_timeout(Duration::from_secs(10))
@@ -54,7 +61,10 @@ async fn open_pool(options: AnyConnectOptions, backend: Backend, connections: u3
                 if backend == Backend::Sqlite {
                     // WAL lets readers work while the single writer commits.
                     connection
-                        .execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;")
+                        .execute(&*format!(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; \
+                             PRAGMA cache_size = -{cache_kib}; PRAGMA wal_autocheckpoint = 0;"
+                        ))
                         .await?;
                 }
                 Ok(())
@@ -84,6 +94,7 @@ impl SqlStore {
                 Backend::Sqlite => 4,
                 Backend::Postgres => 16,
             },
+            SQLITE_READER_CACHE_KIB,
         )
         .await?;
         if backend == Backend::Sqlite {
@@ -94,9 +105,12 @@ impl SqlStore {
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
         let writer = match backend {
-            Backend::Sqlite => open_pool(options, backend, 1).await?,
+            Backend::Sqlite => open_pool(options, backend, 1, SQLITE_WRITER_CACHE_KIB).await?,
             Backend::Postgres => pool.clone(),
         };
+        if backend == Backend::Sqlite {
+            tokio::spawn(checkpoint_periodically(pool.clone()));
+        }
         Ok(Self { pool, writer, backend })
     }
 
@@ -110,9 +124,50 @@ impl SqlStore {
         })
     }
 
+    /// A write transaction for the flow runtime's own bookkeeping: claims, job outcomes, step
+    /// records. On Postgres it commits without waiting for the WAL flush (`synchronous_commit =
+    /// off`, for this transaction only): a crash can lose its last few hundred milliseconds,
+    /// which the leases recover from (an unrecorded claim is claimed again, so a run may repeat
+    /// an action, as it does when the process dies between an action and its record: the
+    /// runtime is at-least-once). Ingestion never uses it; an event is answered 2xx only once
+    /// it is durable. On SQLite the same as [`SqlStore::begin_write`] (in WAL mode
+    /// `synchronous = NORMAL` flushes only at checkpoints anyway).
+    pub async fn begin_bookkeeping(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => {
+                self.writer
+                    .begin_with("BEGIN; SET LOCAL synchronous_commit = off")
+                    .await?
+            }
+        })
+    }
+
     /// The pool, for tests and later stores that share it.
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+}
+
+/// How often SQLite's WAL is copied back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+
+/// Checkpoints SQLite's WAL in the background, instead of in whichever commit crosses SQLite's
+/// 1,000-page mark (`wal_autocheckpoint` is off on every connection): a checkpoint copies the
+/// WAL's pages back into the database file, and inside a commit it held that commit, and every
+/// write queued behind it, for tens of milliseconds. PASSIVE never waits for readers or
+/// writers. Ends when the pool is closed.
+async fn checkpoint_periodically(pool: AnyPool) {
+    let mut ticks = tokio::time::interval(CHECKPOINT_EVERY);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            tracing::debug!(%error, "WAL checkpoint skipped");
+        }
     }
 }
 
@@ -125,6 +180,20 @@ async fn enable_incremental_vacuum(pool: &AnyPool) -> Result<()> {
         sqlx::query("VACUUM").execute(pool).await?;
     }
     Ok(())
+}
+
+/// A LIKE pattern (used with `ESCAPE '\'` on a lower-cased column) for text containing `text` in
+/// any case; `%`, `_` and `\` in `text` match only themselves.
+pub fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for character in text.to_lowercase().chars() {
+        if matches!(character, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(character);
+    }
+    pattern.push('%');
+    pattern
 }
 
 /// `($1, $2, ...), ($n+1, ...)` for `rows` rows of `columns` binds (multi-row INSERTs).
