@@ -110,16 +110,27 @@ async fn assert_counts_match(store: &dyn Store, sim: &TestSim, workspace_id: &st
     assert_eq!(ours.get("workspace"), Some(&1));
 }
 
-async fn counts_equal_the_simulators_and_no_429(db: Db) {
+/// The test workspace in a simulator with `faults`, and a server on `db` that trusts it and
+/// pulls everything, with the add-on installed: (simulator, server, workspace id). `None` when
+/// `db` is not available.
+async fn installed_pulling_everything(db: Db, faults: Option<Value>) -> Option<(TestSim, TestApp, String)> {
     let sim = TestSim::start(test_workspace()).await;
+    if let Some(faults) = faults {
+        sim.set_faults(faults).await;
+    }
     let key = sim.key();
     let mut env = vec![("CLOCKIFY_PUBLIC_KEY_PATH", key.as_str())];
     env.extend_from_slice(PULL_EVERYTHING);
-    let Some(app) = TestApp::start_with(db, &env).await else {
-        return;
-    };
+    let app = TestApp::start_with(db, &env).await?;
     sim.install(&app.address, ADDON).await;
     let workspace_id = workspace_id(&sim).await;
+    Some((sim, app, workspace_id))
+}
+
+async fn counts_equal_the_simulators_and_no_429(db: Db) {
+    let Some((sim, app, workspace_id)) = installed_pulling_everything(db, None).await else {
+        return;
+    };
     let job = wait_for_job(
         app.store.as_ref(),
         &workspace_id,
@@ -149,16 +160,10 @@ async fn counts_equal_the_simulators_on_postgres() {
 }
 
 async fn completes_despite_injected_server_errors(db: Db) {
-    let sim = TestSim::start(test_workspace()).await;
-    sim.set_faults(json!({ "errorRate": 0.1 })).await;
-    let key = sim.key();
-    let mut env = vec![("CLOCKIFY_PUBLIC_KEY_PATH", key.as_str())];
-    env.extend_from_slice(PULL_EVERYTHING);
-    let Some(app) = TestApp::start_with(db, &env).await else {
+    let Some((sim, app, workspace_id)) = installed_pulling_everything(db, Some(json!({ "errorRate": 0.1 }))).await
+    else {
         return;
     };
-    sim.install(&app.address, ADDON).await;
-    let workspace_id = workspace_id(&sim).await;
     let job = wait_for_job(
         app.store.as_ref(),
         &workspace_id,
@@ -194,16 +199,11 @@ async fn injected_errors_on_postgres() {
 /// run, after the others: a passing outage leaves nothing for the admin to restart.
 #[tokio::test]
 async fn a_failed_unit_is_tried_again_in_the_same_run() {
-    let sim = TestSim::start(test_workspace()).await;
-    sim.set_faults(json!({ "errorRate": 1.0 })).await;
-    let key = sim.key();
-    let mut env = vec![("CLOCKIFY_PUBLIC_KEY_PATH", key.as_str())];
-    env.extend_from_slice(PULL_EVERYTHING);
-    let Some(app) = TestApp::start_with(Db::Sqlite, &env).await else {
+    let Some((sim, app, workspace_id)) =
+        installed_pulling_everything(Db::Sqlite, Some(json!({ "errorRate": 1.0 }))).await
+    else {
         return;
     };
-    sim.install(&app.address, ADDON).await;
-    let workspace_id = workspace_id(&sim).await;
     // The outage ends as soon as the first unit has failed.
     let started = std::time::Instant::now();
     loop {
@@ -498,16 +498,11 @@ crate::on_both_backends!(the_bootstrap_share_follows_settings_live);
 /// on, the job finishes and nothing panics.
 #[tokio::test]
 async fn malformed_answers_fail_their_unit_with_the_reason() {
-    let sim = TestSim::start(test_workspace()).await;
-    sim.set_faults(json!({ "malformedRate": 1.0 })).await;
-    let key = sim.key();
-    let mut env = vec![("CLOCKIFY_PUBLIC_KEY_PATH", key.as_str())];
-    env.extend_from_slice(PULL_EVERYTHING);
-    let Some(app) = TestApp::start_with(Db::Sqlite, &env).await else {
+    let Some((_sim, app, workspace_id)) =
+        installed_pulling_everything(Db::Sqlite, Some(json!({ "malformedRate": 1.0 }))).await
+    else {
         return;
     };
-    sim.install(&app.address, ADDON).await;
-    let workspace_id = workspace_id(&sim).await;
     let job = wait_for_job(
         app.store.as_ref(),
         &workspace_id,
