@@ -39,6 +39,8 @@ pub mod sources;
 pub mod store;
 #[cfg(feature = "server")]
 pub mod token;
+#[cfg(feature = "server")]
+pub mod workspace_log;
 
 #[cfg(feature = "server")]
 pub use error::{Error, Result};

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::events::ALL_EVENTS;
+use crate::{events::ALL_EVENTS, flows::alerts::AlertTargets};
 
 /// Clockify's setting types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +72,18 @@ pub struct SettingDefinition {
     pub bounds: Option<(i64, i64)>,
     /// Environment variables that override the default, first match wins (the seed's names).
     pub env: &'static [&'static str],
+    /// What a text setting must look like.
+    pub format: TextFormat,
+}
+
+/// The shape a text setting's value must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextFormat {
+    Free,
+    /// Comma-separated host names, or `*`.
+    HostList,
+    /// Where failure alerts go: see [`AlertTargets`].
+    AlertTargets,
 }
 
 impl SettingDefinition {
@@ -132,7 +144,16 @@ impl SettingDefinition {
                 if self.kind == SettingKind::Link && !(text.starts_with("https://") || text.starts_with("http://")) {
                     return Err(format!("{} must be an http(s) URL", self.name));
                 }
-                Ok(json!(text))
+                match self.format {
+                    TextFormat::Free => {}
+                    TextFormat::HostList => {
+                        check_host_list(text).map_err(|problem| format!("{}: {problem}", self.name))?
+                    }
+                    TextFormat::AlertTargets => {
+                        AlertTargets::parse(text).map_err(|problem| format!("{}: {problem}", self.name))?;
+                    }
+                }
+                Ok(json!(text.trim()))
             }
             SettingKind::DropdownSingle => {
                 let text = value
@@ -159,6 +180,32 @@ impl SettingDefinition {
                 Ok(json!(chosen))
             }
         }
+    }
+}
+
+/// Checks a comma-separated list of host patterns (`api.example.com`, `*.example.com`, an IP
+/// address, or `*` for any public host), as generic HTTP actions match them.
+fn check_host_list(text: &str) -> Result<(), String> {
+    let mut any = false;
+    for entry in text.split(',').map(str::trim).filter(|entry| !entry.is_empty()) {
+        any = true;
+        if entry == "*" {
+            continue;
+        }
+        let host = entry.strip_prefix("*.").unwrap_or(entry);
+        let allowed = |c: char| c.is_alphanumeric() || matches!(c, '-' | '.' | ':' | '[' | ']' | '_');
+        if host.is_empty() || host.contains('*') || !host.chars().all(allowed) {
+            let hint = entry
+                .split_once("://")
+                .map(|(_, rest)| format!(" (write {})", rest.split('/').next().unwrap_or(rest)))
+                .unwrap_or_default();
+            return Err(format!("{entry:?} is not a host name{hint}"));
+        }
+    }
+    if any {
+        Ok(())
+    } else {
+        Err("list at least one host, or * for any public host".into())
     }
 }
 
@@ -257,6 +304,7 @@ const fn number(
         options: Options::None,
         bounds: Some(bounds),
         env,
+        format: TextFormat::Free,
     }
 }
 
@@ -278,6 +326,7 @@ const fn checkbox(
         options: Options::None,
         bounds: None,
         env,
+        format: TextFormat::Free,
     }
 }
 
@@ -392,6 +441,7 @@ pub static UNIVERSAL_WEBHOOK_SETTINGS: &[SettingDefinition] = &[
         options: Options::AllEvents,
         bounds: None,
         env: &["UW_EVENTS_TO_INGEST"],
+        format: TextFormat::Free,
     },
     checkbox(
         "flows_enabled",
@@ -419,6 +469,7 @@ pub static UNIVERSAL_WEBHOOK_SETTINGS: &[SettingDefinition] = &[
         options: Options::None,
         bounds: None,
         env: &["UW_HTTP_ALLOWLIST"],
+        format: TextFormat::HostList,
     },
     number(
         "flow_max_retries",
@@ -439,6 +490,7 @@ pub static UNIVERSAL_WEBHOOK_SETTINGS: &[SettingDefinition] = &[
         options: Options::Listed(&["error", "warn", "info", "debug"]),
         bounds: None,
         env: &["UW_LOG_LEVEL", "LOG_LEVEL"],
+        format: TextFormat::Free,
     },
     SettingDefinition {
         id: "failure_alert",
@@ -450,6 +502,7 @@ pub static UNIVERSAL_WEBHOOK_SETTINGS: &[SettingDefinition] = &[
         options: Options::None,
         bounds: None,
         env: &["UW_FAILURE_ALERT"],
+        format: TextFormat::AlertTargets,
     },
 ];
 
@@ -478,6 +531,46 @@ mod tests {
         assert!(events.validate(&json!(["NOPE"])).is_err());
         let flag = &API_STUDIO_SETTINGS[2];
         assert!(flag.validate(&json!(1)).is_err());
+    }
+
+    fn definition(id: &str) -> &'static SettingDefinition {
+        UNIVERSAL_WEBHOOK_SETTINGS
+            .iter()
+            .find(|definition| definition.id == id)
+            .expect("defined")
+    }
+
+    #[test]
+    fn the_http_allowlist_takes_host_patterns_only() {
+        let allowlist = definition("http_allowlist");
+        assert_eq!(
+            allowlist.validate(&json!(" api.example.com, *.hooks.example.org, 10.0.0.1 ")),
+            Ok(json!("api.example.com, *.hooks.example.org, 10.0.0.1"))
+        );
+        assert!(allowlist.validate(&json!("*")).is_ok());
+        assert_eq!(
+            allowlist.validate(&json!("https://api.example.com/v1")),
+            Err("HTTP allowlist: \"https://api.example.com/v1\" is not a host name (write api.example.com)".into())
+        );
+        assert!(allowlist
+            .validate(&json!(" , "))
+            .unwrap_err()
+            .contains("at least one host"));
+        assert!(allowlist.validate(&json!("a b.com")).is_err());
+    }
+
+    #[test]
+    fn the_failure_alert_takes_toast_a_url_both_or_off() {
+        let alert = definition("failure_alert");
+        assert!(alert.validate(&json!("toast")).is_ok());
+        assert!(alert
+            .validate(&json!("toast,https://hooks.example.com/failures"))
+            .is_ok());
+        assert!(alert.validate(&json!("off")).is_ok());
+        assert!(alert
+            .validate(&json!("pager"))
+            .unwrap_err()
+            .starts_with("Failure alert: \"pager\" is neither"));
     }
 }
 

@@ -3,8 +3,22 @@
 
 use std::time::Instant;
 
+use addon_core::workspace_log;
 use axum::{extract::Request, middleware::Next, response::Response};
-use tracing_subscriber::{fmt, EnvFilter};
+use tracing::{
+    field::{Field, Visit},
+    level_filters::LevelFilter,
+    span::{Attributes, Id},
+    subscriber::Interest,
+    Level, Metadata, Subscriber,
+};
+use tracing_subscriber::{
+    fmt,
+    layer::{Context, Filter, SubscriberExt},
+    registry::LookupSpan,
+    util::SubscriberInitExt,
+    Layer,
+};
 
 /// Query parameters and headers whose values are secrets.
 pub const SENSITIVE_NAMES: &[&str] = &[
@@ -18,11 +32,96 @@ pub const SENSITIVE_NAMES: &[&str] = &[
     "secret",
 ];
 
-/// Installs the JSON log subscriber (call once, from `main`).
+/// Installs the JSON log subscriber (call once, from `main`). `level` applies outside any
+/// workspace's span; inside one, the workspace's `log_level` setting does.
 pub fn init(level: &str) {
-    let filter = EnvFilter::try_new(format!("{level},hyper=warn,sqlx=warn,reqwest=warn"))
-        .unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = fmt().json().with_env_filter(filter).with_current_span(false).try_init();
+    let global = level.parse().unwrap_or(LevelFilter::INFO);
+    let layer = fmt::layer()
+        .json()
+        .with_current_span(true)
+        .with_span_list(false)
+        .with_filter(WorkspaceLevels { global });
+    let _ = tracing_subscriber::registry().with(layer).try_init();
+}
+
+/// Crates whose chatter is kept to warnings and errors whatever the level.
+const QUIET_TARGETS: &[&str] = &["hyper", "sqlx", "reqwest", "h2", "rustls", "tower"];
+
+/// The level a workspace span asked for, kept in the span's extensions.
+struct WorkspaceLevel(LevelFilter);
+
+/// Lets an event through at the level of the innermost workspace span around it (see
+/// `addon_core::workspace_log`), or at the server's level outside any.
+struct WorkspaceLevels {
+    global: LevelFilter,
+}
+
+impl WorkspaceLevels {
+    fn quiet(meta: &Metadata<'_>) -> bool {
+        QUIET_TARGETS
+            .iter()
+            .any(|target| meta.target() == *target || meta.target().starts_with(&format!("{target}::")))
+    }
+}
+
+impl<S> Filter<S> for WorkspaceLevels
+where
+    S: Subscriber + for<'lookup> LookupSpan<'lookup>,
+{
+    fn enabled(&self, meta: &Metadata<'_>, cx: &Context<'_, S>) -> bool {
+        if Self::quiet(meta) {
+            return *meta.level() <= Level::WARN;
+        }
+        if meta.is_span() {
+            return meta.name() == workspace_log::SPAN_NAME || *meta.level() <= self.global;
+        }
+        let level = cx
+            .lookup_current()
+            .and_then(|span| {
+                span.scope()
+                    .find_map(|span| span.extensions().get::<WorkspaceLevel>().map(|level| level.0))
+            })
+            .unwrap_or(self.global);
+        *meta.level() <= level
+    }
+
+    fn callsite_enabled(&self, meta: &'static Metadata<'static>) -> Interest {
+        let most_verbose = self.global.max(LevelFilter::DEBUG);
+        if (Self::quiet(meta) && *meta.level() > Level::WARN) || *meta.level() > most_verbose {
+            Interest::never()
+        } else {
+            Interest::sometimes()
+        }
+    }
+
+    fn max_level_hint(&self) -> Option<LevelFilter> {
+        Some(self.global.max(LevelFilter::DEBUG))
+    }
+
+    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, cx: Context<'_, S>) {
+        if attrs.metadata().name() != workspace_log::SPAN_NAME {
+            return;
+        }
+        let mut visitor = LevelField(None);
+        attrs.record(&mut visitor);
+        if let (Some(level), Some(span)) = (visitor.0, cx.span(id)) {
+            span.extensions_mut().insert(WorkspaceLevel(level));
+        }
+    }
+}
+
+/// Reads the workspace span's `log_level` field; an empty or unknown value leaves the
+/// server's level in force.
+struct LevelField(Option<LevelFilter>);
+
+impl Visit for LevelField {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == workspace_log::LEVEL_FIELD {
+            self.0 = value.parse().ok().filter(|_| !value.is_empty());
+        }
+    }
+
+    fn record_debug(&mut self, _field: &Field, _value: &dyn std::fmt::Debug) {}
 }
 
 /// The query string with the values of sensitive parameters replaced by `[redacted]`.

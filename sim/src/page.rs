@@ -269,11 +269,14 @@ pub(crate) fn frame(
   <nav class="sidebar" id="sidebar">{sidebar}</nav>
   <main class="main" id="main">{main}</main>
 </div>
+<div class="toasts" id="toasts" aria-live="assertive"></div>
+<script>{toast_script}</script>
 </body>
 </html>
 "#,
         workspace = escape(&sim.workspace.name),
         css = CSS,
+        toast_script = TOAST_SCRIPT,
         theme_class = if theme == "DARK" { "dark" } else { "light" },
         home = escape(&page_link(None, theme)),
         plan = escape(&sim.plan()),
@@ -346,8 +349,31 @@ fn welcome(sim: &Sim, installations: &[Installation], theme: &str, notice: Optio
     )
 }
 
+/// Clockify's `toastrPop` window message from the add-on's iframe shows a toast bottom-right
+/// for eight seconds (payload `{ type: info|warning|success|error, message }`).
+const TOAST_SCRIPT: &str = r#"
+window.addEventListener("message", (event) => {
+  const frame = document.getElementById("addon-frame");
+  if (!frame || event.source !== frame.contentWindow) return;
+  let data = event.data;
+  if (typeof data === "string") { try { data = JSON.parse(data); } catch { return; } }
+  if (!data || data.action !== "toastrPop" || !data.payload) return;
+  const type = ["info", "warning", "success", "error"].includes(data.payload.type) ? data.payload.type : "info";
+  const toast = document.createElement("div");
+  toast.className = "toast toast-" + type;
+  toast.setAttribute("role", "alert");
+  toast.dataset.toast = type;
+  toast.textContent = String(data.payload.message ?? "");
+  document.getElementById("toasts").appendChild(toast);
+  setTimeout(() => toast.remove(), 8000);
+});
+"#;
+
 const CSS: &str = r#"
 :root { --blue: #03A9F4; }
+.toasts { position: fixed; right: 20px; bottom: 20px; display: flex; flex-direction: column; gap: 8px; z-index: 10; }
+.toast { max-width: 380px; padding: 12px 16px; border-radius: 3px; color: #fff; box-shadow: 0 2px 8px rgba(0,0,0,.25); line-height: 1.4; }
+.toast-error { background: #E53935; } .toast-warning { background: #F5A623; } .toast-success { background: #4CAF50; } .toast-info { background: var(--blue); }
 * { box-sizing: border-box; }
 html, body { margin: 0; height: 100%; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; font-size: 14px; }

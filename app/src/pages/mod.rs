@@ -3,6 +3,7 @@
 pub mod bootstrap;
 pub mod data;
 pub mod explorer;
+pub mod failure_toasts;
 pub mod flows;
 pub mod not_found;
 pub mod overview;

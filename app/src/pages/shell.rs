@@ -8,6 +8,7 @@ use leptos_router::{
     hooks::{use_location, use_params_map, use_query_map},
 };
 
+use super::failure_toasts::FailureToasts;
 use crate::{
     components::{ErrorPanel, Loading},
     session::{error_message, open_session, SessionView},
@@ -49,6 +50,7 @@ pub fn AddonShell() -> impl IntoView {
                             <div class=if dark { "dark" } else { "" } data-theme=if dark { "dark" } else { "light"}
                                  data-hydrated=move || hydrated.get().to_string()>
                                 <div class="min-h-screen bg-[#f2f6f8] font-sans text-slate-800 dark:bg-[#1e2a33] dark:text-slate-100">
+                                    <FailureToasts session=session.clone()/>
                                     <TopNav session=session/>
                                     <main class="mx-auto max-w-5xl p-4">
                                         <Outlet/>

@@ -1,5 +1,6 @@
 //! No-code flows: "when this event arrives, if that holds, do this".
 //!
+//! - [`alerts`]: where failed runs are reported (a toast in Clockify, a webhook).
 //! - [`model`]: the definition (trigger, conditions, actions), serialised as JSON.
 //! - [`document`]: the JSON document rules and templates read (event, body, headers, steps).
 //! - [`condition`]: rule evaluation (JSONPath, operators on text, numbers, dates, durations).
@@ -11,6 +12,7 @@
 //! Behind `server`: [`http_guard`] (generic HTTP actions that can only reach public
 //! addresses) and [`runtime`] (workers that run flows for queued events).
 
+pub mod alerts;
 pub mod condition;
 pub mod document;
 pub mod evaluate;

@@ -31,8 +31,10 @@ use std::{
 
 use serde_json::{json, Value};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
+use tracing::Instrument;
 
 use super::{
+    alerts::{self, AlertTargets, FailureAlert},
     document::{document, EventContext},
     evaluate::{triggers_on, CompiledFlow, RenderedStep},
     http_guard::{HttpGuard, OutboundRequest},
@@ -55,6 +57,7 @@ use crate::{
         },
         new_id, Installation, Store,
     },
+    workspace_log::workspace_span,
     Result,
 };
 
@@ -597,14 +600,26 @@ impl FlowRuntime {
             return;
         };
         let started = Instant::now();
-        let result = self.execute_steps(&run, attempt).await;
+        let span = self.run_span(&run).await;
+        let result = self.execute_steps(&run, attempt).instrument(span.clone()).await;
         lock(&self.inner.in_flight).remove(&run_id);
-        match result {
-            Ok(status) => log_run(&status, started.elapsed()),
+        span.in_scope(|| match result {
+            Ok(status) => log_run(&run, &status, started.elapsed()),
             Err(error) => tracing::warn!(error = %error, run = %run_id, "a flow run could not be recorded"),
-        }
+        });
         drop(slot);
         self.inner.wake_runner.notify_one();
+    }
+
+    /// The span of the run's workspace, at the level its settings ask for.
+    async fn run_span(&self, run: &RunRow) -> tracing::Span {
+        let Some(profile) = find_profile(&run.addon_key) else {
+            return tracing::Span::none();
+        };
+        match self.workspace_context(profile, &run.addon_key, &run.workspace_id).await {
+            Ok(Some(workspace)) => workspace_span(&run.addon_key, &run.workspace_id, &workspace.settings),
+            _ => tracing::Span::none(),
+        }
     }
 
     fn flow_semaphore(&self, flow_id: &str) -> Arc<Semaphore> {
@@ -738,6 +753,7 @@ impl FlowRuntime {
                 StepEnd::Succeeded(_) => ("succeeded", None),
                 StepEnd::Retryable(error) | StepEnd::Failed(error) => ("failed", Some(error.clone())),
             };
+            tracing::debug!(run = %run.id, step = %step_id, kind, status, http_status, duration_ms, "flow step finished");
             let step = StepRow {
                 run_id: run.id.clone(),
                 attempt,
@@ -825,7 +841,84 @@ impl FlowRuntime {
             .store
             .finish_run(&run.id, &self.inner.owner, &outcome, last_step, now_millis())
             .await?;
+        if outcome.status == run_status::FAILED || outcome.status == run_status::DEAD {
+            // Alerts never hold up the worker's slot.
+            let (runtime, run, outcome) = (self.clone(), run.clone(), outcome.clone());
+            tokio::spawn(
+                async move {
+                    if let Err(error) = runtime.alert_failure(&run, &outcome).await {
+                        tracing::warn!(error = %error, run = %run.id, "a failure alert could not be queued");
+                    }
+                }
+                .instrument(tracing::Span::current()),
+            );
+        }
         Ok(outcome.status)
+    }
+
+    /// Reports a failed or dead run where the installation's `failure_alert` setting says: a
+    /// toast our page shows in Clockify and/or a JSON POST to a URL.
+    async fn alert_failure(&self, run: &RunRow, outcome: &RunOutcome) -> Result<()> {
+        let Some(profile) = find_profile(&run.addon_key) else {
+            return Ok(());
+        };
+        let Some(workspace) = self
+            .workspace_context(profile, &run.addon_key, &run.workspace_id)
+            .await?
+        else {
+            return Ok(());
+        };
+        let setting = workspace
+            .settings
+            .value("failure_alert")
+            .and_then(Value::as_str)
+            .unwrap_or(alerts::DEFAULT_TARGETS);
+        let targets = AlertTargets::parse(setting).unwrap_or(AlertTargets {
+            toast: true,
+            webhook: None,
+        });
+        if !targets.any() {
+            return Ok(());
+        }
+        let flow_name = self
+            .inner
+            .store
+            .flow(&run.addon_key, &run.workspace_id, &run.flow_id)
+            .await?
+            .map(|flow| flow.name)
+            .unwrap_or_else(|| run.flow_id.clone());
+        let alert = FailureAlert {
+            kind: FailureAlert::KIND.into(),
+            addon: run.addon_key.clone(),
+            workspace_id: run.workspace_id.clone(),
+            flow_id: run.flow_id.clone(),
+            flow_name,
+            run_id: run.id.clone(),
+            status: outcome.status.clone(),
+            error: outcome.error.clone().unwrap_or_default(),
+            attempts: outcome.attempts,
+            event_type: run.event_type.clone(),
+            failed_at: now_millis(),
+        };
+        if targets.toast {
+            self.inner.store.queue_failure_toast(&alert, now_millis()).await?;
+        }
+        if let Some(url) = targets.webhook {
+            let request = OutboundRequest {
+                method: "POST".into(),
+                url,
+                headers: BTreeMap::from([("content-type".to_string(), "application/json".to_string())]),
+                body: Some(serde_json::to_string(&alert).unwrap_or_default()),
+            };
+            match self.inner.http.send(request, &[]).await {
+                Ok(response) if (200..300).contains(&response.status) => {}
+                Ok(response) => {
+                    tracing::warn!(status = response.status, run = %run.id, "the failure alert URL refused the alert")
+                }
+                Err(error) => tracing::warn!(error = %error, run = %run.id, "the failure alert could not be sent"),
+            }
+        }
+        Ok(())
     }
 
     /// The run's event: the one matching just read, or from the store.
@@ -1123,8 +1216,13 @@ fn log_jobs(count: usize) {
     tracing::debug!(count, "flow jobs matched");
 }
 
-fn log_run(status: &str, elapsed: Duration) {
-    tracing::debug!(status, elapsed_ms = elapsed.as_millis() as u64, "flow run finished");
+fn log_run(run: &RunRow, status: &str, elapsed: Duration) {
+    let elapsed_ms = elapsed.as_millis() as u64;
+    if status == run_status::FAILED || status == run_status::DEAD {
+        tracing::info!(run = %run.id, flow = %run.flow_id, status, elapsed_ms, "flow run failed");
+    } else {
+        tracing::debug!(run = %run.id, flow = %run.flow_id, status, elapsed_ms, "flow run finished");
+    }
 }
 
 #[cfg(test)]

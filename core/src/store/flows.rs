@@ -10,7 +10,7 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::Result;
+use crate::{flows::alerts::FailureAlert, Result};
 
 /// Run statuses.
 pub mod run_status {
@@ -280,4 +280,10 @@ pub trait FlowStore: Send + Sync {
     async fn flow_secrets(&self, addon_key: &str, workspace_id: &str) -> Result<Vec<(String, String, i64)>>;
 
     async fn delete_flow_secret(&self, addon_key: &str, workspace_id: &str, name: &str) -> Result<bool>;
+
+    /// Keeps a failed run's alert until our page shows it as a toast in Clockify.
+    async fn queue_failure_toast(&self, alert: &FailureAlert, now: i64) -> Result<()>;
+
+    /// Takes (removes and returns) up to `limit` waiting toasts of the installation, oldest first.
+    async fn take_failure_toasts(&self, addon_key: &str, workspace_id: &str, limit: i64) -> Result<Vec<FailureAlert>>;
 }

@@ -11,10 +11,11 @@ use super::{
         job_state, run_status, ClaimedJob, ClaimedRun, FlowRow, FlowRunStats, FlowStore, FlowVersion, JobCompletion,
         NewRun, RunOutcome, RunRow, StepCheckpoint, StepRow,
     },
+    new_id,
     sql::placeholders,
     Backend, SqlStore, Store,
 };
-use crate::Result;
+use crate::{flows::alerts::FailureAlert, Error, Result};
 
 /// Ids per `IN (...)` list.
 const ID_CHUNK: usize = 500;
@@ -711,5 +712,47 @@ impl FlowStore for SqlStore {
             .await?
             .rows_affected();
         Ok(deleted == 1)
+    }
+
+    async fn queue_failure_toast(&self, alert: &FailureAlert, now: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO flow_failure_toasts (id, addon_key, workspace_id, alert, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(new_id())
+        .bind(&alert.addon)
+        .bind(&alert.workspace_id)
+        .bind(serde_json::to_string(alert).map_err(|error| Error::Internal(error.to_string()))?)
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    async fn take_failure_toasts(&self, addon_key: &str, workspace_id: &str, limit: i64) -> Result<Vec<FailureAlert>> {
+        let mut tx = self.begin_write().await?;
+        let rows = sqlx::query(
+            "SELECT id, alert FROM flow_failure_toasts WHERE addon_key = $1 AND workspace_id = $2 \
+             ORDER BY created_at, id LIMIT $3",
+        )
+        .bind(addon_key)
+        .bind(workspace_id)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut alerts = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: String = row.try_get("id")?;
+            sqlx::query("DELETE FROM flow_failure_toasts WHERE id = $1")
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+            let alert: String = row.try_get("alert")?;
+            // A row this version cannot read is dropped rather than shown broken.
+            if let Ok(alert) = serde_json::from_str(&alert) {
+                alerts.push(alert);
+            }
+        }
+        tx.commit().await?;
+        Ok(alerts)
     }
 }

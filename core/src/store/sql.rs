@@ -21,6 +21,7 @@ const INSTALLATION_TABLES: &[&str] = &[
     "flow_versions",
     "flows",
     "flow_secrets",
+    "flow_failure_toasts",
     "webhook_events",
     "flow_jobs",
     "webhook_rejections",

@@ -15,6 +15,7 @@ use addon_core::{
         events::{NewEvent, RecordedEvent, SourceRow, CLOCKIFY_SOURCE},
         new_id,
     },
+    workspace_log::workspace_span,
     Error,
 };
 use axum::{
@@ -25,6 +26,7 @@ use axum::{
     Json, Router,
 };
 use serde_json::{json, Value};
+use tracing::Instrument;
 
 use super::manifests::profile_for;
 use crate::{telemetry::redact_query, AppState};
@@ -143,8 +145,10 @@ async fn clockify_delivery(
         body: String::from_utf8_lossy(&bytes).into_owned(),
         queue_flow: verified.settings.flag("flows_enabled"),
     };
-    let recorded = state.ingest.submit(event).await?;
+    let span = workspace_span(profile.key, &workspace_id, &verified.settings);
+    let recorded = state.ingest.submit(event).instrument(span.clone()).await?;
     state.flows.wake();
+    span.in_scope(|| log_recorded(&verified.event_type, &recorded));
     count(
         profile.key,
         CLOCKIFY_SOURCE,
@@ -153,6 +157,14 @@ async fn clockify_delivery(
         started,
     );
     Ok(answer(recorded))
+}
+
+/// One debug line per delivery, inside its workspace's span (so its `log_level` applies).
+fn log_recorded(event_type: &str, recorded: &RecordedEvent) {
+    match &recorded.duplicate_of {
+        Some(original) => tracing::debug!(event_type, original = %original, "webhook delivery was a duplicate"),
+        None => tracing::debug!(event_type, event = %recorded.id, "webhook event accepted"),
+    }
 }
 
 fn status_label(recorded: &RecordedEvent) -> &'static str {
@@ -310,7 +322,9 @@ async fn ingest_from_source(
         body: String::from_utf8_lossy(&bytes).into_owned(),
         queue_flow: settings.flag("flows_enabled"),
     };
-    let recorded = state.ingest.submit(event).await?;
+    let span = workspace_span(profile.key, &source.workspace_id, &settings);
+    let recorded = state.ingest.submit(event).instrument(span.clone()).await?;
     state.flows.wake();
+    span.in_scope(|| log_recorded(&event_type, &recorded));
     Ok((recorded, event_type))
 }

@@ -531,3 +531,103 @@ async fn flows_setting_is_live_on_sqlite() {
 async fn flows_setting_is_live_on_postgres() {
     the_flows_setting_takes_effect_live(Db::Postgres).await;
 }
+
+/// Waits until the receiver has seen `count` requests.
+async fn wait_for_requests(seen: &Arc<Mutex<Vec<Value>>>, count: usize) -> Vec<Value> {
+    let started = std::time::Instant::now();
+    loop {
+        let received = seen.lock().await.clone();
+        if received.len() >= count {
+            return received;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "only {} request(s) arrived",
+            received.len()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A failed run alerts the workspace where its `failure_alert` setting says (a toast our page
+/// shows in Clockify, a JSON POST to a URL); set to `off`, nothing is sent.
+async fn failed_runs_alert_the_workspace(db: Db) {
+    let addon = "universal-webhook";
+    let (receiver, seen) = start_receiver().await;
+    let Some((sim, app, workspace)) = start(
+        db,
+        addon,
+        &[("UW_FLOW_MAX_RETRIES", "0"), ("UW_HTTP_ALLOW_PRIVATE_NETWORKS", "true")],
+    )
+    .await
+    else {
+        return;
+    };
+    set_setting(&sim, addon, "failure_alert", json!(format!("toast, {receiver}/alerts"))).await;
+    let flow = publish(app.store.as_ref(), addon, &workspace, tag_flow("alert {{ body.id }}")).await;
+    sim.set_faults(json!({ "errorRate": 1.0 })).await;
+    fire(&sim, "NEW_TIME_ENTRY", None).await;
+    let run = wait_for_run(app.store.as_ref(), addon, &workspace, &flow, &[run_status::DEAD]).await;
+
+    let received = wait_for_requests(&seen, 1).await;
+    assert_eq!(received[0]["path"], "/alerts");
+    assert_eq!(received[0]["headers"]["content-type"], "application/json");
+    let alert: Value = serde_json::from_str(received[0]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(alert["type"], "flow_run.failed");
+    assert_eq!(alert["runId"], json!(run.id));
+    assert_eq!(alert["flowId"], json!(flow));
+    assert_eq!(alert["flowName"], "Tag new time entries");
+    assert_eq!(alert["status"], "dead");
+    assert_eq!(alert["workspaceId"], json!(workspace));
+    assert!(alert["error"].as_str().unwrap().contains("gave up"), "{alert}");
+
+    // The toast waits until our page takes it, once.
+    let toasts = app.store.take_failure_toasts(addon, &workspace, 5).await.unwrap();
+    assert_eq!(toasts.len(), 1, "{toasts:?}");
+    assert_eq!(toasts[0].run_id, run.id);
+    assert!(toasts[0]
+        .toast_message()
+        .starts_with("Flow \u{201c}Tag new time entries\u{201d} gave up"));
+    assert!(app
+        .store
+        .take_failure_toasts(addon, &workspace, 5)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Off: the next failure is recorded in the history only.
+    set_setting(&sim, addon, "failure_alert", json!("off")).await;
+    fire(&sim, "NEW_TIME_ENTRY", None).await;
+    let started = std::time::Instant::now();
+    loop {
+        let (runs, _) = app
+            .store
+            .runs(addon, &workspace, Some(&flow), Some(run_status::DEAD), 0, 10)
+            .await
+            .unwrap();
+        if runs.len() == 2 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "{runs:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(seen.lock().await.len(), 1, "no alert was posted while off");
+    assert!(app
+        .store
+        .take_failure_toasts(addon, &workspace, 5)
+        .await
+        .unwrap()
+        .is_empty());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn failure_alerts_on_sqlite() {
+    failed_runs_alert_the_workspace(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn failure_alerts_on_postgres() {
+    failed_runs_alert_the_workspace(Db::Postgres).await;
+}

@@ -1,5 +1,6 @@
 //! Black-box tests of the add-on server over real HTTP, each on SQLite and on Postgres.
 
+mod binary;
 mod support;
 
 mod bootstrap;
@@ -12,3 +13,4 @@ mod redaction;
 mod simulator;
 mod ui;
 mod webhooks;
+mod workspace_logs;

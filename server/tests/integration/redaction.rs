@@ -1,43 +1,19 @@
 //! Runs the real binary, drives it with tokens in every place they travel, and checks that
 //! no token reaches the log.
 
-use std::{io::Read, process::Stdio};
-
-use addon_core::crypto::SecretKey;
 use serde_json::json;
 
-use crate::support::{signer, ADDON_ID, WORKSPACE};
+use crate::{
+    binary::ServerProcess,
+    support::{signer, ADDON_ID, WORKSPACE},
+};
 
 #[tokio::test]
 async fn no_token_appears_in_the_logs() {
-    let data_dir = std::env::temp_dir().join(format!("addons-redact-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&data_dir).unwrap();
     let signer = signer();
-    let key_path = data_dir.join("key.pem");
-    std::fs::write(&key_path, signer.public_key_pem()).unwrap();
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
-    let address = format!("http://127.0.0.1:{port}");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
-        .env("DATABASE_URL", format!("sqlite://{}/addons.db", data_dir.display()))
-        .env("DATA_DIR", &data_dir)
-        .env("CLOCKIFY_PUBLIC_KEY_PATH", &key_path)
-        .env("SECRET_KEY", SecretKey::generate().to_base64())
-        .env("LOG_LEVEL", "debug")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the server binary");
+    let server = ServerProcess::start(&[("LOG_LEVEL", "debug")]).await;
+    let address = server.address.clone();
     let http = reqwest::Client::new();
-    for _ in 0..100 {
-        if http.get(format!("{address}/healthz")).send().await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
     let addon = "api-studio";
     let lifecycle = signer.sign(&sim::tokens::lifecycle_claims(addon, WORKSPACE, ADDON_ID));
     let installation = signer.sign(&sim::tokens::installation_claims(
@@ -84,12 +60,7 @@ async fn no_token_appears_in_the_logs() {
         .await
         .unwrap();
     assert_eq!(refused.status(), 401);
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-    let _ = child.kill();
-    let _ = child.wait();
-    let mut logs = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut logs).unwrap();
-    child.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
+    let logs = server.logs_after(std::time::Duration::from_millis(1500)).await;
     assert!(
         logs.contains("\"path\":\"/api-studio/ui\""),
         "the page request was logged: {logs}"
@@ -104,5 +75,4 @@ async fn no_token_appears_in_the_logs() {
         let signature = token.rsplit('.').next().unwrap();
         assert!(!logs.contains(signature), "the {name} token leaked into the logs");
     }
-    let _ = std::fs::remove_dir_all(&data_dir);
 }
