@@ -187,6 +187,27 @@ test("a failing run shows each step's request and response, retries from the fai
   expect(errors).toEqual([]);
 });
 
+test("a failed run shows as a toast in Clockify while the add-on is open", async ({ page, request }) => {
+  test.setTimeout(90_000);
+  const errors = watchConsole(page);
+  const marker = randomBytes(4).toString("hex");
+  const name = `Toast ${marker}`;
+  const frame = await openFlows(page, "universal-webhook");
+  await importAndPublish(frame, failingFlow(name, marker));
+  await fireTimeEntry(request, "universal-webhook", `Alert ${marker}`);
+
+  // The page asks Clockify (the simulator's page around the iframe) to show the failure.
+  const toast = page.locator('[data-toast="error"]', { hasText: name });
+  await expect(toast).toBeVisible({ timeout: 30_000 });
+  await expect(toast).toContainText(`Flow \u201c${name}\u201d failed: step project`);
+  await screenshot(page, "failure-toast");
+  // Each failure is shown once: it is gone after a while and does not come back.
+  await expect(toast).toHaveCount(0, { timeout: 15_000 });
+  await page.waitForTimeout(5_000);
+  await expect(toast).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
 test("a draft is tested on recent events beside the published version, differences highlighted", async ({
   page,
   request,

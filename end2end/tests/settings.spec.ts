@@ -48,3 +48,25 @@ test("an invalid value is caught in the browser before anything is sent", async 
   await expect(frame.locator("#save-settings")).toBeEnabled();
   await screenshot(page, "api-studio-settings-validation");
 });
+
+test("the failure alert and HTTP allowlist are checked in the browser with the server's rules", async ({ page }) => {
+  const frame = await openAddon(page, "universal-webhook");
+  await frame.locator('[data-nav="Settings"]').click();
+  const alert = frame.locator('[data-setting="failure_alert"]');
+  await expect(alert.getByTestId("setting-input")).toHaveValue("toast");
+  await alert.getByTestId("setting-input").fill("pager");
+  await expect(alert.getByTestId("setting-error")).toHaveText(
+    'Failure alert: "pager" is neither toast, off nor an http(s) URL',
+  );
+  await expect(frame.locator("#save-settings")).toBeDisabled();
+  await alert.getByTestId("setting-input").fill("toast, https://hooks.example.com/failures");
+  await expect(alert.getByTestId("setting-error")).toHaveText("");
+
+  const allowlist = frame.locator('[data-setting="http_allowlist"]');
+  await allowlist.getByTestId("setting-input").fill("https://api.example.com/v1");
+  await expect(allowlist.getByTestId("setting-error")).toHaveText(
+    'HTTP allowlist: "https://api.example.com/v1" is not a host name (write api.example.com)',
+  );
+  await expect(frame.locator("#save-settings")).toBeDisabled();
+  await screenshot(page, "universal-webhook-settings-operations");
+});

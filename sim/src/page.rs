@@ -372,7 +372,7 @@ window.addEventListener("message", (event) => {
 const CSS: &str = r#"
 :root { --blue: #03A9F4; }
 .toasts { position: fixed; right: 20px; bottom: 20px; display: flex; flex-direction: column; gap: 8px; z-index: 10; }
-.toast { max-width: 380px; padding: 12px 16px; border-radius: 3px; color: #fff; box-shadow: 0 2px 8px rgba(0,0,0,.25); line-height: 1.4; }
+.toast { pointer-events: none; max-width: 380px; padding: 12px 16px; border-radius: 3px; color: #fff; box-shadow: 0 2px 8px rgba(0,0,0,.25); line-height: 1.4; }
 .toast-error { background: #E53935; } .toast-warning { background: #F5A623; } .toast-success { background: #4CAF50; } .toast-info { background: var(--blue); }
 * { box-sizing: border-box; }
 html, body { margin: 0; height: 100%; }

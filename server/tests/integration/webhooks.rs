@@ -416,6 +416,70 @@ async fn retention_deletes_old_events_in_batches(app: &TestApp) {
 }
 crate::on_both_backends!(retention_deletes_old_events_in_batches);
 
+/// Dedupe decisions inside one batch and against earlier batches, with the window applied per
+/// event; only accepted events queue a flow job.
+async fn duplicates_are_decided_within_and_across_batches(app: &TestApp) {
+    install(app, "universal-webhook").await;
+    let now = addon_core::lifecycle::now_millis();
+    let event = |key: &str, received_at: i64, dedupe_since: i64| NewEvent {
+        id: new_id(),
+        addon_key: "universal-webhook".into(),
+        workspace_id: WORKSPACE.into(),
+        source: "clockify".into(),
+        event_type: "NEW_TAG".into(),
+        dedupe_key: key.into(),
+        dedupe_since,
+        received_at,
+        headers: "{}".into(),
+        query: String::new(),
+        body: "{}".into(),
+        queue_flow: true,
+    };
+    let first = [
+        event("k1", now, 0),
+        event("k1", now, 0),
+        event("k2", now, 0),
+        event("k1", now, 0),
+    ];
+    let recorded = app.store.record_events(&first).await.unwrap();
+    let statuses: Vec<&str> = recorded.iter().map(|outcome| outcome.status.as_str()).collect();
+    assert_eq!(statuses, ["accepted", "duplicate", "accepted", "duplicate"]);
+    assert_eq!(recorded[1].duplicate_of.as_deref(), Some(first[0].id.as_str()));
+    assert_eq!(recorded[3].duplicate_of.as_deref(), Some(first[0].id.as_str()));
+
+    // k1 again within its window; k2 again after its window ended; k3 twice, new.
+    let second = [
+        event("k1", now + 10, now - 1000),
+        event("k2", now + 10, now + 5),
+        event("k3", now + 10, 0),
+        event("k3", now + 10, 0),
+    ];
+    let recorded = app.store.record_events(&second).await.unwrap();
+    let statuses: Vec<&str> = recorded.iter().map(|outcome| outcome.status.as_str()).collect();
+    assert_eq!(statuses, ["duplicate", "accepted", "accepted", "duplicate"]);
+    assert_eq!(recorded[0].duplicate_of.as_deref(), Some(first[0].id.as_str()));
+    assert_eq!(recorded[3].duplicate_of.as_deref(), Some(second[2].id.as_str()));
+    // A duplicate of an accepted event from an earlier batch, inside the batch that repeats it.
+    let third = [event("k2", now + 20, 0), event("k2", now + 20, 0)];
+    let recorded = app.store.record_events(&third).await.unwrap();
+    let oldest_k2 = first[2].id.as_str();
+    assert_eq!(
+        recorded[0].duplicate_of.as_deref(),
+        Some(oldest_k2),
+        "the oldest in the window"
+    );
+    assert_eq!(recorded[1].duplicate_of.as_deref(), Some(oldest_k2));
+
+    let stored = stored(app, "universal-webhook").await;
+    assert_eq!(stored.len(), 10, "every delivery is kept, duplicates too");
+    assert_eq!(
+        app.store.count_flow_jobs("universal-webhook", WORKSPACE).await.unwrap(),
+        4,
+        "k1, k2, k2 after its window, k3"
+    );
+}
+crate::on_both_backends!(duplicates_are_decided_within_and_across_batches);
+
 /// The simulator's subscriptions of `addon` of `kind` (`manifest` or `api`), as event names.
 async fn sim_subscriptions(sim: &crate::support::TestSim, addon: &str, kind: &str) -> Vec<String> {
     let mut events: Vec<String> = sim
