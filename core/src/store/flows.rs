@@ -281,7 +281,8 @@ pub trait FlowStore: Send + Sync {
 
     async fn delete_flow_secret(&self, addon_key: &str, workspace_id: &str, name: &str) -> Result<bool>;
 
-    /// Keeps a failed run's alert until our page shows it as a toast in Clockify.
+    /// Keeps a failed run's alert until our page shows it as a toast in Clockify (a bounded
+    /// number per workspace; beyond it the alert is dropped, the run history has it).
     async fn queue_failure_toast(&self, alert: &FailureAlert, now: i64) -> Result<()>;
 
     /// Takes (removes and returns) up to `limit` waiting toasts of the installation, oldest first.

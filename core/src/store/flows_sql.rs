@@ -17,6 +17,9 @@ use super::{
 };
 use crate::{flows::alerts::FailureAlert, Error, Result};
 
+/// Failure toasts kept per workspace until an admin opens the add-on.
+const MAX_WAITING_TOASTS: i64 = 50;
+
 /// Ids per `IN (...)` list.
 const ID_CHUNK: usize = 500;
 
@@ -715,14 +718,19 @@ impl FlowStore for SqlStore {
     }
 
     async fn queue_failure_toast(&self, alert: &FailureAlert, now: i64) -> Result<()> {
+        // At most MAX_WAITING_TOASTS wait per workspace: when nobody has the page open, the run
+        // history keeps the rest.
         sqlx::query(
-            "INSERT INTO flow_failure_toasts (id, addon_key, workspace_id, alert, created_at) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO flow_failure_toasts (id, addon_key, workspace_id, alert, created_at) \
+             SELECT $1, $2, $3, $4, $5 WHERE (SELECT COUNT(*) FROM flow_failure_toasts \
+             WHERE addon_key = $2 AND workspace_id = $3) < $6",
         )
         .bind(new_id())
         .bind(&alert.addon)
         .bind(&alert.workspace_id)
         .bind(serde_json::to_string(alert).map_err(|error| Error::Internal(error.to_string()))?)
         .bind(now)
+        .bind(MAX_WAITING_TOASTS)
         .execute(self.pool())
         .await?;
         Ok(())

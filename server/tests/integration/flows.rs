@@ -631,3 +631,45 @@ async fn failure_alerts_on_sqlite() {
 async fn failure_alerts_on_postgres() {
     failed_runs_alert_the_workspace(Db::Postgres).await;
 }
+
+/// Toasts wait for an admin to open the add-on, at most 50 per workspace, oldest shown first.
+async fn waiting_failure_toasts_are_bounded(app: &TestApp) {
+    use addon_core::flows::alerts::FailureAlert;
+    let alert = |index: i64| FailureAlert {
+        kind: FailureAlert::KIND.into(),
+        addon: "universal-webhook".into(),
+        workspace_id: crate::support::WORKSPACE.into(),
+        flow_id: "f".into(),
+        flow_name: format!("flow {index}"),
+        run_id: format!("run {index}"),
+        status: run_status::FAILED.into(),
+        error: "step x: 404".into(),
+        attempts: 0,
+        event_type: "NEW_TAG".into(),
+        failed_at: index,
+    };
+    for index in 0..55 {
+        app.store.queue_failure_toast(&alert(index), index).await.unwrap();
+    }
+    let workspace = crate::support::WORKSPACE;
+    let first = app
+        .store
+        .take_failure_toasts("universal-webhook", workspace, 5)
+        .await
+        .unwrap();
+    let names: Vec<&str> = first.iter().map(|alert| alert.flow_name.as_str()).collect();
+    assert_eq!(names, ["flow 0", "flow 1", "flow 2", "flow 3", "flow 4"]);
+    let rest = app
+        .store
+        .take_failure_toasts("universal-webhook", workspace, 100)
+        .await
+        .unwrap();
+    assert_eq!(rest.len(), 45, "50 kept, the 5 over the bound dropped");
+    assert!(app
+        .store
+        .take_failure_toasts("api-studio", workspace, 100)
+        .await
+        .unwrap()
+        .is_empty());
+}
+crate::on_both_backends!(waiting_failure_toasts_are_bounded);
