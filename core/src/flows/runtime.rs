@@ -29,6 +29,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+use futures_util::future::{join_all, try_join};
 use serde_json::{json, Value};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tracing::Instrument;
@@ -325,9 +326,19 @@ impl FlowRuntime {
                 .or_default()
                 .push(job);
         }
+        // The installations' reads run side by side (each takes a few round trips).
+        let matched = join_all(
+            by_installation
+                .into_iter()
+                .map(|((addon_key, workspace_id), jobs)| async move {
+                    let result = self.match_installation_jobs(&addon_key, &workspace_id, &jobs).await;
+                    (addon_key, workspace_id, jobs, result)
+                }),
+        )
+        .await;
         let mut completions = Vec::with_capacity(count);
-        for ((addon_key, workspace_id), jobs) in by_installation {
-            match self.match_installation_jobs(&addon_key, &workspace_id, &jobs).await {
+        for (addon_key, workspace_id, jobs, result) in matched {
+            match result {
                 Ok(done) => completions.extend(done),
                 Err(error) => {
                     tracing::warn!(error = %error, addon = %addon_key, workspace = %workspace_id, "flow jobs could not be matched");
@@ -356,7 +367,13 @@ impl FlowRuntime {
         workspace_id: &str,
         jobs: &[ClaimedJob],
     ) -> Result<Vec<JobCompletion>> {
-        let flows = self.installation_flows(addon_key, workspace_id).await?;
+        let ids: Vec<String> = jobs.iter().map(|job| job.event_id.clone()).collect();
+        // The events are read beside the flows (they are rarely not needed).
+        let (flows, events) = try_join(
+            self.installation_flows(addon_key, workspace_id),
+            self.inner.store.events_by_ids(addon_key, workspace_id, &ids),
+        )
+        .await?;
         let complete = |job: &ClaimedJob, runs: Vec<NewRun>, outcome: String| JobCompletion {
             job_id: job.id.clone(),
             runs,
@@ -368,12 +385,7 @@ impl FlowRuntime {
                 .map(|job| complete(job, Vec::new(), reason.clone()))
                 .collect());
         }
-        let ids: Vec<String> = jobs.iter().map(|job| job.event_id.clone()).collect();
-        let events: HashMap<String, Arc<StoredEvent>> = self
-            .inner
-            .store
-            .events_by_ids(addon_key, workspace_id, &ids)
-            .await?
+        let events: HashMap<String, Arc<StoredEvent>> = events
             .into_iter()
             .map(|event| (event.id.clone(), Arc::new(event)))
             .collect();
@@ -419,7 +431,12 @@ impl FlowRuntime {
             flows.skip = Some(format!("no add-on called {addon_key}"));
             return Ok(flows);
         };
-        let Some(installation) = store.installation(addon_key, workspace_id).await? else {
+        let (installation, stored_flows) = try_join(
+            store.installation(addon_key, workspace_id),
+            store.flows(addon_key, workspace_id),
+        )
+        .await?;
+        let Some(installation) = installation else {
             flows.skip = Some("the add-on is no longer installed".into());
             return Ok(flows);
         };
@@ -428,7 +445,7 @@ impl FlowRuntime {
             flows.skip = Some("flows are turned off in this workspace".into());
             return Ok(flows);
         }
-        for flow in store.flows(addon_key, workspace_id).await? {
+        for flow in stored_flows {
             if !flow.enabled {
                 continue;
             }
