@@ -141,6 +141,28 @@ async fn settings_precedence(db: crate::support::Db) {
         retention.contains(r#"value="45""#) && retention.contains(">workspace<"),
         "{retention}"
     );
+    // A value Clockify sends that fails validation is refused; the page says so and the last
+    // good value stays in effect.
+    let body = json!({ "workspaceId": WORKSPACE, "addonId": ADDON_ID, "settings": [
+        { "id": "webhook_log_retention_days", "name": "Webhook log retention (days)", "value": 45 },
+        { "id": "failure_alert", "name": "Failure alert", "value": "pager" }
+    ]});
+    let response = app
+        .lifecycle(
+            ADDON,
+            "settings-updated",
+            Some(&app.lifecycle_token(ADDON)),
+            &body.to_string(),
+        )
+        .await;
+    assert_eq!(response.status(), 400);
+    let html = settings_page().await;
+    assert!(
+        html.contains("Clockify sent values we could not use; the previous values are still in effect:"),
+        "the problem is shown"
+    );
+    assert!(html.contains(r#"Failure alert: "pager" is neither toast, off nor an http(s) URL"#));
+    assert!(row(&html, "failure_alert").contains(r#"value="toast""#));
     app.stop().await;
 }
 
