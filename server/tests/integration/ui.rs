@@ -124,18 +124,21 @@ async fn settings_precedence(db: crate::support::Db) {
         "{retention}"
     );
     assert!(row(&html, "dedupe_window_hours").contains(">default<"));
-    let body = json!({ "workspaceId": WORKSPACE, "addonId": ADDON_ID, "settings": [
-        { "id": "webhook_log_retention_days", "name": "Webhook log retention (days)", "value": 45 }
-    ]});
-    let response = app
-        .lifecycle(
-            ADDON,
-            "settings-updated",
-            Some(&app.lifecycle_token(ADDON)),
-            &body.to_string(),
-        )
-        .await;
-    assert_eq!(response.status(), 200);
+    // SETTINGS_UPDATED from Clockify with these settings; its status.
+    let clockify = &app;
+    let settings_updated = |settings: serde_json::Value| {
+        let body = json!({ "workspaceId": WORKSPACE, "addonId": ADDON_ID, "settings": settings });
+        let token = clockify.lifecycle_token(ADDON);
+        async move {
+            clockify
+                .lifecycle(ADDON, "settings-updated", Some(&token), &body.to_string())
+                .await
+                .status()
+        }
+    };
+    let retention_45 =
+        json!({ "id": "webhook_log_retention_days", "name": "Webhook log retention (days)", "value": 45 });
+    assert_eq!(settings_updated(json!([retention_45.clone()])).await, 200);
     let retention = row(&settings_page().await, "webhook_log_retention_days");
     assert!(
         retention.contains(r#"value="45""#) && retention.contains(">workspace<"),
@@ -143,19 +146,8 @@ async fn settings_precedence(db: crate::support::Db) {
     );
     // A value Clockify sends that fails validation is refused; the page says so and the last
     // good value stays in effect.
-    let body = json!({ "workspaceId": WORKSPACE, "addonId": ADDON_ID, "settings": [
-        { "id": "webhook_log_retention_days", "name": "Webhook log retention (days)", "value": 45 },
-        { "id": "failure_alert", "name": "Failure alert", "value": "pager" }
-    ]});
-    let response = app
-        .lifecycle(
-            ADDON,
-            "settings-updated",
-            Some(&app.lifecycle_token(ADDON)),
-            &body.to_string(),
-        )
-        .await;
-    assert_eq!(response.status(), 400);
+    let pager = json!({ "id": "failure_alert", "name": "Failure alert", "value": "pager" });
+    assert_eq!(settings_updated(json!([retention_45, pager])).await, 400);
     let html = settings_page().await;
     assert!(
         html.contains("Clockify sent values we could not use; the previous values are still in effect:"),
