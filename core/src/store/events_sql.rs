@@ -8,7 +8,7 @@ use sqlx::{any::AnyRow, Row};
 use super::{
     events::{event_status, EventFilter, EventPage, EventStore, NewEvent, RecordedEvent, SourceRow, StoredEvent},
     sql::{contains_pattern, placeholders},
-    Backend, SqlStore, Store, WebhookToken,
+    SqlStore, Store, WebhookToken,
 };
 use crate::Result;
 
@@ -16,8 +16,6 @@ use crate::Result;
 const DEDUPE_CHUNK: usize = 200;
 /// Rows per multi-row INSERT (11 binds each; SQLite allows 32766 binds).
 const INSERT_CHUNK: usize = 100;
-/// Events per Postgres ingest statement (15 binds each; Postgres allows 65535).
-const STATEMENT_CHUNK: usize = 1000;
 
 fn event_from_row(row: &AnyRow) -> Result<StoredEvent> {
     Ok(StoredEvent {
@@ -59,14 +57,6 @@ const FILTER: &str = "addon_key = $1 AND workspace_id = $2 \
 #[async_trait]
 impl EventStore for SqlStore {
     async fn record_events(&self, events: &[NewEvent]) -> Result<Vec<RecordedEvent>> {
-        if self.backend() == Backend::Postgres {
-            // Each statement commits before the next, which then sees its events.
-            let mut recorded = Vec::with_capacity(events.len());
-            for chunk in events.chunks(STATEMENT_CHUNK) {
-                recorded.extend(record_events_in_one_statement(self, chunk).await?);
-            }
-            return Ok(recorded);
-        }
         let mut tx = self.begin_write().await?;
         // Earlier accepted events with the batch's dedupe keys, per installation and source:
         // one query per group instead of one per event.
@@ -553,103 +543,6 @@ impl EventStore for SqlStore {
 }
 
 /// The `webhook_type` of an API-created webhook's token row.
-/// Postgres: a batch in one statement, so one round trip and one commit. Within the batch, the
-/// first event of each dedupe key is looked up among the accepted events of its window (the
-/// statement's snapshot does not include its own inserts); the later ones duplicate it. Events
-/// and the flow jobs of accepted ones are inserted by data-modifying CTEs.
-async fn record_events_in_one_statement(store: &SqlStore, events: &[NewEvent]) -> Result<Vec<RecordedEvent>> {
-    // The first event of each (installation, source, dedupe key) in the batch.
-    let mut first_of_slot: HashMap<(&str, &str, &str, &str), usize> = HashMap::new();
-    let leaders: Vec<usize> = events
-        .iter()
-        .enumerate()
-        .map(|(index, event)| {
-            let slot = (
-                event.addon_key.as_str(),
-                event.workspace_id.as_str(),
-                event.source.as_str(),
-                event.dedupe_key.as_str(),
-            );
-            *first_of_slot.entry(slot).or_insert(index)
-        })
-        .collect();
-    const COLUMNS: usize = 15;
-    let rows: Vec<String> = (0..events.len())
-        .map(|row| {
-            let cells: Vec<String> = (1..=COLUMNS)
-                .map(|column| format!("${}", row * COLUMNS + column))
-                .collect();
-            format!("({})", cells.join(", "))
-        })
-        .collect();
-    let sql = format!(
-        "WITH input (ord, id, job_id, addon_key, workspace_id, source, event_type, dedupe_key, received_at, \
-         dedupe_since, headers, query, body, leader, queue_flow) AS (VALUES {}), \
-         earlier AS (SELECT DISTINCT ON (i.ord) i.ord, w.id AS earlier_id FROM input i JOIN webhook_events w \
-           ON w.addon_key = i.addon_key AND w.workspace_id = i.workspace_id AND w.source = i.source \
-           AND w.dedupe_key = i.dedupe_key \
-           WHERE i.leader AND w.status = 'accepted' AND w.received_at >= i.dedupe_since \
-           ORDER BY i.ord, w.received_at), \
-         stored AS (INSERT INTO webhook_events (id, addon_key, workspace_id, source, event_type, dedupe_key, status, \
-           received_at, headers, query, body) \
-           SELECT i.id, i.addon_key, i.workspace_id, i.source, i.event_type, i.dedupe_key, \
-           CASE WHEN i.leader AND e.ord IS NULL THEN 'accepted' ELSE 'duplicate' END, \
-           i.received_at, i.headers, i.query, i.body FROM input i LEFT JOIN earlier e ON e.ord = i.ord ORDER BY i.ord), \
-         jobs AS (INSERT INTO flow_jobs (id, addon_key, workspace_id, event_id, state, attempts, run_after, created_at) \
-           SELECT i.job_id, i.addon_key, i.workspace_id, i.id, 'queued', 0, i.received_at, i.received_at \
-           FROM input i LEFT JOIN earlier e ON e.ord = i.ord WHERE i.leader AND i.queue_flow AND e.ord IS NULL) \
-         SELECT ord, earlier_id FROM earlier",
-        rows.join(", ")
-    );
-    let mut query = sqlx::query(&sql);
-    for (index, event) in events.iter().enumerate() {
-        query = query
-            .bind(index as i64)
-            .bind(&event.id)
-            .bind(new_id())
-            .bind(&event.addon_key)
-            .bind(&event.workspace_id)
-            .bind(&event.source)
-            .bind(&event.event_type)
-            .bind(&event.dedupe_key)
-            .bind(event.received_at)
-            .bind(event.dedupe_since)
-            .bind(&event.headers)
-            .bind(&event.query)
-            .bind(&event.body)
-            .bind(leaders[index] == index)
-            .bind(event.queue_flow);
-    }
-    let mut earlier: HashMap<usize, String> = HashMap::new();
-    for row in query.fetch_all(store.pool()).await? {
-        let ord: i64 = row.try_get("ord")?;
-        earlier.insert(usize::try_from(ord).unwrap_or(usize::MAX), row.try_get("earlier_id")?);
-    }
-    Ok(events
-        .iter()
-        .enumerate()
-        .map(|(index, event)| {
-            let leader = leaders[index];
-            // The leader's own earlier event, or the leader itself when it was accepted.
-            let duplicate_of = match earlier.get(&leader) {
-                Some(id) => Some(id.clone()),
-                None if leader != index => Some(events[leader].id.clone()),
-                None => None,
-            };
-            RecordedEvent {
-                id: event.id.clone(),
-                status: if duplicate_of.is_some() {
-                    event_status::DUPLICATE
-                } else {
-                    event_status::ACCEPTED
-                }
-                .to_string(),
-                duplicate_of,
-            }
-        })
-        .collect())
-}
-
 pub fn api_webhook_type(webhook_id: &str) -> String {
     format!("API {webhook_id}")
 }
