@@ -487,7 +487,7 @@ pub static UNIVERSAL_WEBHOOK_SETTINGS: &[SettingDefinition] = &[
         section: OPERATIONS,
         kind: SettingKind::DropdownSingle,
         default: Default::Text("info"),
-        options: Options::Listed(&["error", "warn", "info", "debug"]),
+        options: Options::Listed(&["error", "warn", "info", "debug", "trace"]),
         bounds: None,
         env: &["UW_LOG_LEVEL", "LOG_LEVEL"],
         format: TextFormat::Free,

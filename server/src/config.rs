@@ -335,6 +335,12 @@ fn check(raw: RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<Config,
                 (Value::String(text), addon_core::settings::SettingKind::DropdownMultiple) => {
                     Value::from(text.split(',').map(|item| item.trim().to_string()).collect::<Vec<_>>())
                 }
+                // `LOG_LEVEL=DEBUG` means the option `debug`.
+                (Value::String(text), addon_core::settings::SettingKind::DropdownSingle)
+                    if setting.options.values().contains(&text.to_ascii_lowercase().as_str()) =>
+                {
+                    Value::String(text.to_ascii_lowercase())
+                }
                 _ => parsed,
             };
             match setting.validate(&parsed) {
@@ -428,6 +434,15 @@ mod tests {
             30
         );
         assert_eq!(config.setting_overrides[&key("api-studio", "bootstrap_max_rps")], 10);
+    }
+
+    #[test]
+    fn every_log_level_the_server_takes_is_a_workspace_default_too() {
+        for level in ["error", "WARN", "info", "Debug", "trace"] {
+            let config = load(&[("LOG_LEVEL", level)]).unwrap_or_else(|error| panic!("{level}: {error:?}"));
+            let key = ("universal-webhook".to_string(), "log_level".to_string());
+            assert_eq!(config.setting_overrides[&key], level.to_ascii_lowercase());
+        }
     }
 
     #[test]

@@ -45,7 +45,18 @@ pub fn init(level: &str) {
 }
 
 /// Crates whose chatter is kept to warnings and errors whatever the level.
-const QUIET_TARGETS: &[&str] = &["hyper", "sqlx", "reqwest", "h2", "rustls", "tower"];
+const QUIET_TARGETS: &[&str] = &[
+    "hyper",
+    "hyper_util",
+    "sqlx",
+    "reqwest",
+    "h2",
+    "rustls",
+    "tower",
+    "tower_http",
+    "tokio_util",
+    "mio",
+];
 
 /// The level a workspace span asked for, kept in the span's extensions.
 struct WorkspaceLevel(LevelFilter);
@@ -86,8 +97,9 @@ where
     }
 
     fn callsite_enabled(&self, meta: &'static Metadata<'static>) -> Interest {
-        let most_verbose = self.global.max(LevelFilter::DEBUG);
-        if (Self::quiet(meta) && *meta.level() > Level::WARN) || *meta.level() > most_verbose {
+        // Any workspace may ask for any level, so only the quiet crates' chatter is ruled out
+        // for good.
+        if Self::quiet(meta) && *meta.level() > Level::WARN {
             Interest::never()
         } else {
             Interest::sometimes()
@@ -95,7 +107,7 @@ where
     }
 
     fn max_level_hint(&self) -> Option<LevelFilter> {
-        Some(self.global.max(LevelFilter::DEBUG))
+        Some(LevelFilter::TRACE)
     }
 
     fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, cx: Context<'_, S>) {
