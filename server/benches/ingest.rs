@@ -182,6 +182,24 @@ async fn start_server(dir: &std::path::Path, database_url: &str, signer: &sim::S
     (child, port, webhook)
 }
 
+/// The writer's mean batch size and time, from the server's `/metrics`.
+async fn group_commits(port: u16) -> Option<(f64, f64)> {
+    let text = reqwest::get(format!("http://127.0.0.1:{port}/metrics"))
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    let value = |name: &str| -> Option<f64> {
+        text.lines()
+            .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
+    };
+    let batches = value("webhook_ingest_batch_events_count")?;
+    let events = value("webhook_ingest_batch_events_sum")? / batches;
+    let millis = value("webhook_ingest_batch_seconds_sum")? / value("webhook_ingest_batch_seconds_count")? * 1000.0;
+    Some((events, millis))
+}
+
 async fn fresh_postgres() -> Option<String> {
     use sqlx::Connection;
     let admin = std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
@@ -250,9 +268,13 @@ async fn main() {
                 seconds,
             );
             let rss = peak_rss_mib(server.id());
+            let batches = group_commits(port).await;
             let _ = server.kill();
             let _ = server.wait();
             print_row(name, body, &run, &bare, Some(rss));
+            if let Some((events, millis)) = batches {
+                println!("           group commit: {events:.1} events per batch, {millis:.2} ms per batch (means)");
+            }
             if run.errors > 0 {
                 // Say why: the first error the server logged.
                 let log = std::fs::read_to_string(run_dir.join("server.log")).unwrap_or_default();

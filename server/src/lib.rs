@@ -32,7 +32,7 @@ pub use config::Config;
 use leptos::prelude::LeptosOptions;
 use tokio::net::TcpListener;
 
-pub use crate::state::AppState;
+pub use crate::state::{AppState, Services};
 
 /// Builds the application for `config` and serves it on `listener` until ctrl-c or SIGTERM.
 pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<()> {
@@ -148,7 +148,7 @@ async fn build_state(config: Config) -> anyhow::Result<AppState> {
             ..RuntimeOptions::default()
         },
     );
-    Ok(AppState {
+    Ok(AppState::new(Services {
         store,
         verifier,
         secrets,
@@ -161,7 +161,7 @@ async fn build_state(config: Config) -> anyhow::Result<AppState> {
         metrics: metrics::recorder_handle(),
         leptos_options,
         config: Arc::new(config),
-    })
+    }))
 }
 
 /// The embedded default keeps one generated key under the data folder.

@@ -19,8 +19,27 @@ use metrics_exporter_prometheus::PrometheusHandle;
 
 use crate::Config;
 
+/// What every handler shares, behind one `Arc`: axum clones the state for each request, and
+/// a clone is then one reference count, not a copy of every field.
 #[derive(Clone, Debug)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+impl AppState {
+    pub fn new(services: Services) -> Self {
+        AppState(Arc::new(services))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+#[derive(Debug)]
+pub struct Services {
     pub config: Arc<Config>,
     pub store: Arc<dyn Store>,
     pub verifier: TokenVerifier,
@@ -39,7 +58,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
 }
 
-impl AppState {
+impl Services {
     pub fn lifecycle(&self) -> Lifecycle<'_> {
         Lifecycle {
             store: self.store.as_ref(),

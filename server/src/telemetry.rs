@@ -69,9 +69,8 @@ struct WorkspaceLevels {
 
 impl WorkspaceLevels {
     fn quiet(meta: &Metadata<'_>) -> bool {
-        QUIET_TARGETS
-            .iter()
-            .any(|target| meta.target() == *target || meta.target().starts_with(&format!("{target}::")))
+        let crate_name = meta.target().split("::").next().unwrap_or_default();
+        QUIET_TARGETS.contains(&crate_name)
     }
 }
 

@@ -55,6 +55,7 @@ use crate::{
         events::StoredEvent,
         flows::{
             run_status, ClaimedJob, ClaimedRun, JobCompletion, NewRun, RunOutcome, RunRow, StepCheckpoint, StepRow,
+            NO_PUBLISHED_FLOW,
         },
         new_id, Installation, Store,
     },
@@ -70,6 +71,8 @@ pub const WORKSPACE_CACHE_TTL: Duration = Duration::from_secs(2);
 
 /// Events kept for the runs matching just created (they read them next).
 const RECENT_EVENTS: usize = 1024;
+/// A job's outcome when its event starts no run.
+const NO_FLOW_MATCHED: &str = "no flow matched";
 
 /// Retries of a profile without the `flow_max_retries` setting.
 pub const DEFAULT_MAX_RETRIES: i64 = 3;
@@ -164,6 +167,15 @@ struct CompiledEntry {
     compiled: std::result::Result<CompiledFlow, Vec<Problem>>,
 }
 
+/// What one pass of the matcher did.
+#[derive(Debug, Default, Clone, Copy)]
+struct Matched {
+    /// Jobs claimed and matched.
+    jobs: usize,
+    /// Runs those jobs created.
+    runs: usize,
+}
+
 /// One installation's state for matching a batch of jobs.
 struct InstallationFlows {
     addon_key: String,
@@ -218,7 +230,14 @@ impl FlowRuntime {
         self.inner.options.enabled
     }
 
-    /// Tells the workers there is new work (after ingestion commits, a publish, a retry).
+    /// Tells the matcher that ingestion committed new events. The runner is woken by the
+    /// matcher once it has created runs, not by every delivery: under load each wake-up of an
+    /// idle runner was a database read that found nothing.
+    pub fn events_queued(&self) {
+        self.inner.wake_matcher.notify_one();
+    }
+
+    /// Tells both workers there is new work (a publish, a re-run, a retry, a replay).
     pub fn wake(&self) {
         self.inner.wake_matcher.notify_one();
         self.inner.wake_runner.notify_one();
@@ -256,10 +275,12 @@ impl FlowRuntime {
         loop {
             let matched = self.match_jobs().await.unwrap_or_else(|error| {
                 tracing::warn!(error = %error, "flow jobs could not be matched");
-                0
+                Matched::default()
             });
-            if matched > 0 {
+            if matched.runs > 0 {
                 self.inner.wake_runner.notify_one();
+            }
+            if matched.jobs > 0 {
                 continue;
             }
             tokio::select! {
@@ -290,7 +311,7 @@ impl FlowRuntime {
     pub async fn drain(&self) -> Result<usize> {
         let mut total = 0;
         loop {
-            let matched = self.match_jobs().await?;
+            let matched = self.match_jobs().await?.jobs;
             let slots = self.free_slots();
             let runs = self.claim_runs(slots.len() as i64).await?;
             let count = runs.len();
@@ -312,7 +333,7 @@ impl FlowRuntime {
     /// Claims a batch of jobs and matches each against its installation's flows; the batch's
     /// runs and outcomes are written in one transaction. Each installation's settings, flows
     /// and events are read once per batch.
-    async fn match_jobs(&self) -> Result<usize> {
+    async fn match_jobs(&self) -> Result<Matched> {
         let inner = &self.inner;
         let jobs = inner
             .store
@@ -350,6 +371,7 @@ impl FlowRuntime {
                 }
             }
         }
+        let runs = completions.iter().map(|completion| completion.runs.len()).sum();
         if !completions.is_empty() {
             inner
                 .store
@@ -357,7 +379,7 @@ impl FlowRuntime {
                 .await?;
             log_jobs(count);
         }
-        Ok(count)
+        Ok(Matched { jobs: count, runs })
     }
 
     /// Matches one installation's jobs of a batch.
@@ -367,13 +389,7 @@ impl FlowRuntime {
         workspace_id: &str,
         jobs: &[ClaimedJob],
     ) -> Result<Vec<JobCompletion>> {
-        let ids: Vec<String> = jobs.iter().map(|job| job.event_id.clone()).collect();
-        // The events are read beside the flows (they are rarely not needed).
-        let (flows, events) = try_join(
-            self.installation_flows(addon_key, workspace_id),
-            self.inner.store.events_by_ids(addon_key, workspace_id, &ids),
-        )
-        .await?;
+        let flows = self.installation_flows(addon_key, workspace_id).await?;
         let complete = |job: &ClaimedJob, runs: Vec<NewRun>, outcome: String| JobCompletion {
             job_id: job.id.clone(),
             runs,
@@ -385,12 +401,35 @@ impl FlowRuntime {
                 .map(|job| complete(job, Vec::new(), reason.clone()))
                 .collect());
         }
+        // Only the events some flow triggers on are read (a job from before jobs named their
+        // event's type says '' and is read).
+        let triggered = |job: &ClaimedJob| {
+            job.event_type.is_empty()
+                || flows
+                    .published
+                    .iter()
+                    .any(|(_, _, entry)| triggers_on(&entry.definition.trigger, &job.source, &job.event_type))
+        };
+        let ids: Vec<String> = jobs
+            .iter()
+            .filter(|job| triggered(job))
+            .map(|job| job.event_id.clone())
+            .collect();
+        let events = if ids.is_empty() {
+            Vec::new()
+        } else {
+            self.inner.store.events_by_ids(addon_key, workspace_id, &ids).await?
+        };
         let events: HashMap<String, Arc<StoredEvent>> = events
             .into_iter()
             .map(|event| (event.id.clone(), Arc::new(event)))
             .collect();
         let mut completions = Vec::with_capacity(jobs.len());
         for job in jobs {
+            if !triggered(job) {
+                completions.push(complete(job, Vec::new(), NO_FLOW_MATCHED.into()));
+                continue;
+            }
             let Some(event) = events.get(&job.event_id) else {
                 completions.push(complete(job, Vec::new(), "the event is no longer stored".into()));
                 continue;
@@ -400,7 +439,7 @@ impl FlowRuntime {
                 self.remember_event(event.clone());
             }
             let outcome = match runs.len() {
-                0 => "no flow matched".to_string(),
+                0 => NO_FLOW_MATCHED.to_string(),
                 1 => "matched 1 flow".to_string(),
                 count => format!("matched {count} flows"),
             };
@@ -456,7 +495,7 @@ impl FlowRuntime {
             flows.published.push((flow.id.clone(), version, entry));
         }
         if flows.published.is_empty() {
-            flows.skip = Some("no flow is published and enabled".into());
+            flows.skip = Some(NO_PUBLISHED_FLOW.into());
         }
         Ok(flows)
     }
@@ -472,12 +511,17 @@ impl FlowRuntime {
             &event.headers,
             &event.body,
         );
+        let triggered: Vec<_> = flows
+            .published
+            .iter()
+            .filter(|(_, _, entry)| triggers_on(&entry.definition.trigger, &context.source, &context.event_type))
+            .collect();
+        if triggered.is_empty() {
+            return Vec::new();
+        }
         let doc = document(&context);
         let mut runs = Vec::new();
-        for (flow_id, version, entry) in &flows.published {
-            if !triggers_on(&entry.definition.trigger, &context.source, &context.event_type) {
-                continue;
-            }
+        for (flow_id, version, entry) in triggered {
             // A version that no longer validates (a setting it needs was turned off) gets a
             // run that fails and says why, rather than silence.
             let matches = match &entry.compiled {

@@ -6,7 +6,7 @@
 
 use std::{
     collections::HashMap,
-    sync::Mutex,
+    sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
 
@@ -27,12 +27,12 @@ pub const SIGNATURE_HEADER: &str = "clockify-signature";
 /// The header naming the event.
 pub const EVENT_TYPE_HEADER: &str = "clockify-webhook-event-type";
 
-/// A delivery that passed verification.
+/// An installation whose webhook signature token passed verification, with its effective
+/// settings (resolved once per verification, not once per delivery).
 #[derive(Debug, Clone)]
-pub struct VerifiedDelivery {
+pub struct VerifiedInstallation {
     pub installation: Installation,
-    pub event_type: String,
-    /// The installation's effective settings (dedupe window, ...).
+    /// The installation's effective settings (events to ingest, dedupe window, ...).
     pub settings: EffectiveSettings,
 }
 
@@ -53,7 +53,7 @@ pub fn rejection_reason(error: &Error) -> &'static str {
 /// clear it, so an uninstall or a disable takes effect at once.
 #[derive(Debug, Default)]
 pub struct SignatureCache {
-    entries: Mutex<HashMap<String, (Installation, Instant)>>,
+    entries: Mutex<HashMap<String, (Arc<VerifiedInstallation>, Instant)>>,
 }
 
 impl SignatureCache {
@@ -62,20 +62,20 @@ impl SignatureCache {
     /// Entries kept at most (the cache is emptied when full).
     const CAPACITY: usize = 10_000;
 
-    fn get(&self, digest: &str) -> Option<Installation> {
+    fn get(&self, digest: &str) -> Option<Arc<VerifiedInstallation>> {
         let entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         entries
             .get(digest)
             .filter(|(_, at)| at.elapsed() < Self::TTL)
-            .map(|(installation, _)| installation.clone())
+            .map(|(verified, _)| verified.clone())
     }
 
-    fn put(&self, digest: String, installation: Installation) {
+    fn put(&self, digest: String, verified: Arc<VerifiedInstallation>) {
         let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if entries.len() >= Self::CAPACITY {
             entries.clear();
         }
-        entries.insert(digest, (installation, Instant::now()));
+        entries.insert(digest, (verified, Instant::now()));
     }
 
     /// Forgets everything (after any lifecycle event).
@@ -87,25 +87,29 @@ impl SignatureCache {
     }
 }
 
-/// Verifies the signature token of a delivery for `profile`; returns the installation.
+/// Verifies the signature token of a delivery for `profile`; returns the installation and its
+/// effective settings (with the environment's `overrides`).
 pub async fn verify_signature(
     store: &dyn Store,
     verifier: &TokenVerifier,
     cache: &SignatureCache,
     profile: &'static Profile,
+    overrides: &SettingOverrides,
     signature: Option<&str>,
-) -> Result<Installation> {
+) -> Result<Arc<VerifiedInstallation>> {
     let signature = signature
         .map(str::trim)
         .filter(|token| !token.is_empty())
         .ok_or_else(|| Error::unauthorized("missing_signature", "the clockify-signature header is missing"))?;
     let cache_key = format!("{}:{}", profile.key, token_digest(signature));
-    if let Some(installation) = cache.get(&cache_key) {
-        return Ok(installation);
+    if let Some(verified) = cache.get(&cache_key) {
+        return Ok(verified);
     }
     let installation = verify_uncached(store, verifier, profile, signature).await?;
-    cache.put(cache_key, installation.clone());
-    Ok(installation)
+    let settings = EffectiveSettings::resolve(profile.key, profile.settings, &installation.settings, overrides);
+    let verified = Arc::new(VerifiedInstallation { installation, settings });
+    cache.put(cache_key, verified.clone());
+    Ok(verified)
 }
 
 async fn verify_uncached(
@@ -147,13 +151,12 @@ async fn verify_uncached(
 }
 
 /// Checks that `event_type` is one the profile takes in and the installation's settings let
-/// through.
-pub fn check_event(
+/// through; returns it trimmed.
+pub fn check_event<'a>(
     profile: &'static Profile,
-    installation: Installation,
-    overrides: &SettingOverrides,
-    event_type: Option<&str>,
-) -> Result<VerifiedDelivery> {
+    verified: &VerifiedInstallation,
+    event_type: Option<&'a str>,
+) -> Result<&'a str> {
     let event_type = event_type
         .map(str::trim)
         .filter(|name| !name.is_empty())
@@ -169,8 +172,7 @@ pub fn check_event(
             format!("{} does not take in {event_type} events", profile.name),
         ));
     }
-    let settings = EffectiveSettings::resolve(profile.key, profile.settings, &installation.settings, overrides);
-    if let Some(Value::Array(wanted)) = settings.value("events_to_ingest") {
+    if let Some(Value::Array(wanted)) = verified.settings.value("events_to_ingest") {
         if !wanted.iter().any(|name| name.as_str() == Some(event_type)) {
             return Err(Error::bad_request(
                 "event_not_accepted",
@@ -178,9 +180,5 @@ pub fn check_event(
             ));
         }
     }
-    Ok(VerifiedDelivery {
-        event_type: event_type.to_string(),
-        installation,
-        settings,
-    })
+    Ok(event_type)
 }

@@ -6,7 +6,7 @@
 //! per batch instead of per event is what makes ingestion fast on it, and Postgres gets
 //! batched inserts too.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Instant};
 
 use tokio::sync::{mpsc, oneshot};
 
@@ -63,7 +63,11 @@ async fn write_batches(store: Arc<dyn Store>, mut receiver: mpsc::Receiver<(NewE
             }
         }
         let (events, replies): (Vec<NewEvent>, Vec<Reply>) = batch.into_iter().unzip();
-        match store.record_events(&events).await {
+        let started = Instant::now();
+        let outcome = store.record_events(&events).await;
+        metrics::histogram!("webhook_ingest_batch_events").record(events.len() as f64);
+        metrics::histogram!("webhook_ingest_batch_seconds").record(started.elapsed().as_secs_f64());
+        match outcome {
             Ok(recorded) => {
                 for (reply, outcome) in replies.into_iter().zip(recorded) {
                     let _ = reply.send(Ok(outcome));

@@ -47,6 +47,9 @@ pub struct RecordedEvent {
     pub status: String,
     /// The earlier event this one duplicates.
     pub duplicate_of: Option<String>,
+    /// Whether a flow job waits for the matcher (false for a duplicate, with flows off, or
+    /// when the installation has no published flow).
+    pub job_queued: bool,
 }
 
 /// A stored event.

@@ -1,21 +1,22 @@
 //! [`EventStore`] for [`SqlStore`]: portable SQL for SQLite and Postgres.
 
-use std::collections::HashMap;
+use std::collections::{hash_map::Entry, HashMap};
 
 use async_trait::async_trait;
 use sqlx::{any::AnyRow, Row};
 
 use super::{
     events::{event_status, EventFilter, EventPage, EventStore, NewEvent, RecordedEvent, SourceRow, StoredEvent},
-    sql::{contains_pattern, placeholders},
+    flows::{job_state, NO_PUBLISHED_FLOW},
+    sql::{cached_size_chunks, contains_pattern, placeholders},
     SqlStore, Store, WebhookToken,
 };
 use crate::Result;
 
-/// Dedupe keys per lookup query.
-const DEDUPE_CHUNK: usize = 200;
-/// Rows per multi-row INSERT (11 binds each; SQLite allows 32766 binds).
-const INSERT_CHUNK: usize = 100;
+/// Most dedupe keys (or ids) per lookup query (a power of two, see `cached_size_chunks`).
+const DEDUPE_CHUNK: usize = 256;
+/// Most rows per multi-row INSERT (11 binds each; SQLite allows 32766 binds).
+const INSERT_CHUNK: usize = 128;
 
 fn event_from_row(row: &AnyRow) -> Result<StoredEvent> {
     Ok(StoredEvent {
@@ -70,7 +71,7 @@ impl EventStore for SqlStore {
         }
         for ((addon_key, workspace_id, source), members) in &groups {
             let since = members.iter().map(|event| event.dedupe_since).min().unwrap_or(0);
-            for chunk in members.chunks(DEDUPE_CHUNK) {
+            for chunk in cached_size_chunks(members, DEDUPE_CHUNK) {
                 // Equality on every column of `webhook_events_by_dedupe` and nothing else: with a
                 // `received_at` range here, SQLite chose the time index and read every event
                 // of the window for each batch (ingestion slowed as the log grew). The window
@@ -127,10 +128,13 @@ impl EventStore for SqlStore {
                 id: event.id.clone(),
                 status: status.to_string(),
                 duplicate_of,
+                job_queued: false,
             });
         }
         // Multi-row inserts: the events, then a flow job for each accepted one.
-        for (chunk, outcomes) in events.chunks(INSERT_CHUNK).zip(recorded.chunks(INSERT_CHUNK)) {
+        for (chunk, outcomes) in
+            cached_size_chunks(events, INSERT_CHUNK).zip(cached_size_chunks(&recorded, INSERT_CHUNK))
+        {
             let sql = format!(
                 "INSERT INTO webhook_events (id, addon_key, workspace_id, source, event_type, dedupe_key, status, \
                  received_at, headers, query, body) VALUES {}",
@@ -153,26 +157,56 @@ impl EventStore for SqlStore {
             }
             query.execute(&mut *tx).await?;
         }
-        let jobs: Vec<&NewEvent> = events
+        let jobs: Vec<(&NewEvent, usize)> = events
             .iter()
             .zip(&recorded)
-            .filter(|(event, outcome)| event.queue_flow && outcome.duplicate_of.is_none())
-            .map(|(event, _)| event)
+            .enumerate()
+            .filter(|(_, (event, outcome))| event.queue_flow && outcome.duplicate_of.is_none())
+            .map(|(index, (event, _))| (event, index))
             .collect();
-        for chunk in jobs.chunks(INSERT_CHUNK) {
+        // An installation without a published, enabled flow gets its jobs recorded as done,
+        // with the matcher's outcome, instead of queued for the matcher to claim and complete.
+        let mut flows_live: HashMap<(&str, &str), bool> = HashMap::new();
+        for (event, _) in &jobs {
+            let installation = (event.addon_key.as_str(), event.workspace_id.as_str());
+            if let Entry::Vacant(slot) = flows_live.entry(installation) {
+                let live: Option<String> = sqlx::query_scalar(
+                    "SELECT id FROM flows WHERE addon_key = $1 AND workspace_id = $2 AND enabled <> 0 \
+                     AND published_version IS NOT NULL LIMIT 1",
+                )
+                .bind(installation.0)
+                .bind(installation.1)
+                .fetch_optional(&mut *tx)
+                .await?;
+                slot.insert(live.is_some());
+            }
+        }
+        for chunk in cached_size_chunks(&jobs, INSERT_CHUNK) {
             let sql = format!(
-                "INSERT INTO flow_jobs (id, addon_key, workspace_id, event_id, state, attempts, run_after, created_at) \
-                 VALUES {}",
-                placeholders(chunk.len(), 8)
+                "INSERT INTO flow_jobs (id, addon_key, workspace_id, event_id, source, event_type, state, outcome, \
+                 attempts, run_after, created_at) VALUES {}",
+                placeholders(chunk.len(), 11)
             );
             let mut query = sqlx::query(&sql);
-            for event in chunk {
+            for (event, _) in chunk {
+                let live = flows_live
+                    .get(&(event.addon_key.as_str(), event.workspace_id.as_str()))
+                    .copied()
+                    .unwrap_or(true);
+                let (state, outcome) = if live {
+                    (job_state::QUEUED, None)
+                } else {
+                    (job_state::DONE, Some(NO_PUBLISHED_FLOW))
+                };
                 query = query
                     .bind(new_id())
                     .bind(&event.addon_key)
                     .bind(&event.workspace_id)
                     .bind(&event.id)
-                    .bind("queued")
+                    .bind(&event.source)
+                    .bind(&event.event_type)
+                    .bind(state)
+                    .bind(outcome)
                     .bind(0i64)
                     .bind(event.received_at)
                     .bind(event.received_at);
@@ -180,6 +214,12 @@ impl EventStore for SqlStore {
             query.execute(&mut *tx).await?;
         }
         tx.commit().await?;
+        for (event, index) in jobs {
+            recorded[index].job_queued = flows_live
+                .get(&(event.addon_key.as_str(), event.workspace_id.as_str()))
+                .copied()
+                .unwrap_or(true);
+        }
         Ok(recorded)
     }
 
@@ -276,7 +316,7 @@ impl EventStore for SqlStore {
 
     async fn events_by_ids(&self, addon_key: &str, workspace_id: &str, ids: &[String]) -> Result<Vec<StoredEvent>> {
         let mut events = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(DEDUPE_CHUNK) {
+        for chunk in cached_size_chunks(ids, DEDUPE_CHUNK) {
             // By id alone, so the primary key is used (with the installation's columns in the
             // WHERE, SQLite scanned the installation's events instead); checked per row below.
             let sql = format!(
@@ -348,16 +388,23 @@ impl EventStore for SqlStore {
         let mut tx = self.begin_write().await?;
         let mut queued = 0;
         for event_id in event_ids {
-            let exists: Option<String> = sqlx::query_scalar(
-                "SELECT id FROM webhook_events WHERE addon_key = $1 AND workspace_id = $2 AND id = $3",
+            let found: Option<(String, String)> = sqlx::query_as(
+                "SELECT source, event_type FROM webhook_events WHERE addon_key = $1 AND workspace_id = $2 AND id = $3",
             )
             .bind(addon_key)
             .bind(workspace_id)
             .bind(event_id)
             .fetch_optional(&mut *tx)
             .await?;
-            if exists.is_some() {
-                insert_flow_job(&mut tx, addon_key, workspace_id, event_id, now).await?;
+            if let Some((source, event_type)) = found {
+                let job = JobToQueue {
+                    addon_key,
+                    workspace_id,
+                    event_id,
+                    source: &source,
+                    event_type: &event_type,
+                };
+                insert_flow_job(&mut tx, &job, now).await?;
                 queued += 1;
             }
         }
@@ -547,21 +594,26 @@ pub fn api_webhook_type(webhook_id: &str) -> String {
     format!("API {webhook_id}")
 }
 
-async fn insert_flow_job(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    addon_key: &str,
-    workspace_id: &str,
-    event_id: &str,
-    now: i64,
-) -> Result<()> {
+/// A flow job for a stored event (a replay).
+struct JobToQueue<'a> {
+    addon_key: &'a str,
+    workspace_id: &'a str,
+    event_id: &'a str,
+    source: &'a str,
+    event_type: &'a str,
+}
+
+async fn insert_flow_job(tx: &mut sqlx::Transaction<'_, sqlx::Any>, job: &JobToQueue<'_>, now: i64) -> Result<()> {
     sqlx::query(
-        "INSERT INTO flow_jobs (id, addon_key, workspace_id, event_id, state, attempts, run_after, created_at) \
-         VALUES ($1, $2, $3, $4, 'queued', 0, $5, $5)",
+        "INSERT INTO flow_jobs (id, addon_key, workspace_id, event_id, source, event_type, state, attempts, \
+         run_after, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'queued', 0, $7, $7)",
     )
     .bind(new_id())
-    .bind(addon_key)
-    .bind(workspace_id)
-    .bind(event_id)
+    .bind(job.addon_key)
+    .bind(job.workspace_id)
+    .bind(job.event_id)
+    .bind(job.source)
+    .bind(job.event_type)
     .bind(now)
     .execute(&mut **tx)
     .await?;

@@ -37,6 +37,11 @@ pub mod job_state {
     pub const DONE: &str = "done";
 }
 
+/// A job's outcome when its installation has no published, enabled flow. Ingestion records
+/// such a job as done at once (it checks in the same transaction), so the matcher never
+/// claims it; the matcher gives the same outcome when the last flow went away meanwhile.
+pub const NO_PUBLISHED_FLOW: &str = "no flow is published and enabled";
+
 /// A flow as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FlowRow {
@@ -79,6 +84,9 @@ pub struct ClaimedJob {
     pub addon_key: String,
     pub workspace_id: String,
     pub event_id: String,
+    /// The event's source and type ('' for jobs queued before they were recorded on the job).
+    pub source: String,
+    pub event_type: String,
 }
 
 /// What matching decided for one job.

@@ -12,7 +12,7 @@ use super::{
         NewRun, RunOutcome, RunRow, StepCheckpoint, StepRow,
     },
     new_id,
-    sql::placeholders,
+    sql::{cached_size_chunks, placeholders},
     Backend, SqlStore, Store,
 };
 use crate::{flows::alerts::FailureAlert, Error, Result};
@@ -21,7 +21,7 @@ use crate::{flows::alerts::FailureAlert, Error, Result};
 const MAX_WAITING_TOASTS: i64 = 50;
 
 /// Ids per `IN (...)` list.
-const ID_CHUNK: usize = 500;
+const ID_CHUNK: usize = 256;
 
 const FLOW_COLUMNS: &str =
     "id, addon_key, workspace_id, name, enabled, draft, published_version, published, created_at, updated_at";
@@ -153,7 +153,7 @@ impl SqlStore {
 
 async fn insert_runs_in(tx: &mut sqlx::Transaction<'_, sqlx::Any>, runs: &[NewRun], now: i64) -> Result<()> {
     const COLUMNS: usize = 16;
-    for chunk in runs.chunks(50) {
+    for chunk in cached_size_chunks(runs, 32) {
         let sql = format!(
             "INSERT INTO flow_runs (id, addon_key, workspace_id, flow_id, flow_version, event_id, event_type, \
              status, attempts, next_step, outputs, run_after, lease_until, created_at, updated_at, error) VALUES {}",
@@ -388,7 +388,7 @@ impl FlowStore for SqlStore {
         let mut tx = self.begin_bookkeeping().await?;
         let rows = sqlx::query(&format!(
             "UPDATE flow_jobs SET state = $1, lease_owner = $2, lease_until = $3, attempts = attempts + 1 \
-             WHERE id IN ({}) RETURNING id, addon_key, workspace_id, event_id",
+             WHERE id IN ({}) RETURNING id, addon_key, workspace_id, event_id, source, event_type",
             self.due_ids(&DUE_JOBS, "$4", "$5", true)
         ))
         .bind(job_state::RUNNING)
@@ -406,6 +406,8 @@ impl FlowStore for SqlStore {
                     addon_key: row.try_get("addon_key")?,
                     workspace_id: row.try_get("workspace_id")?,
                     event_id: row.try_get("event_id")?,
+                    source: row.try_get("source")?,
+                    event_type: row.try_get("event_type")?,
                 })
             })
             .collect()
@@ -420,7 +422,7 @@ impl FlowStore for SqlStore {
         let mut tx = self.begin_bookkeeping().await?;
         let mut runs = Vec::new();
         for (outcome, members) in by_outcome {
-            for chunk in members.chunks(ID_CHUNK) {
+            for chunk in cached_size_chunks(&members, ID_CHUNK) {
                 let ids: Vec<String> = (0..chunk.len()).map(|index| format!("${}", index + 5)).collect();
                 let sql = format!(
                     "UPDATE flow_jobs SET state = $1, outcome = $2, lease_owner = NULL \

@@ -45,6 +45,12 @@ pub struct SqlStore {
     backend: Backend,
 }
 
+/// How large SQLite's WAL may grow before the checkpointer holds the writers to rewind it, and
+/// what a rewound WAL file is cut back to. Under the ingestion benchmark each rewind held
+/// writes for 20-40 ms (it syncs the database file) about once a second; a larger limit made
+/// each hold longer (docs/benchmarks.md).
+const WAL_SIZE_LIMIT_BYTES: u64 = 64 * 1024 * 1024;
+
 /// SQLite's page cache per reading connection (its default, 2 MiB).
 const SQLITE_READER_CACHE_KIB: u32 = 2 * 1024;
 /// The writer's page cache: the indexes every batch of events updates stay in memory, instead
@@ -64,7 +70,8 @@ async fn open_pool(options: AnyConnectOptions, backend: Backend, connections: u3
                     connection
                         .execute(&*format!(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; \
-                             PRAGMA cache_size = -{cache_kib}; PRAGMA wal_autocheckpoint = 0;"
+                             PRAGMA cache_size = -{cache_kib}; PRAGMA wal_autocheckpoint = 0; \
+                             PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES};"
                         ))
                         .await?;
                 }
@@ -110,7 +117,7 @@ impl SqlStore {
             Backend::Postgres => pool.clone(),
         };
         if backend == Backend::Sqlite {
-            tokio::spawn(checkpoint_periodically(pool.clone()));
+            tokio::spawn(checkpoint_periodically(pool.clone(), writer.clone()));
         }
         Ok(Self { pool, writer, backend })
     }
@@ -152,22 +159,51 @@ impl SqlStore {
 
 /// How often SQLite's WAL is copied back into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(250);
+/// Background checkpoints run back to back before the WAL is rewound on the writer.
+const CATCH_UP_PASSES: usize = 3;
 
 /// Checkpoints SQLite's WAL in the background, instead of in whichever commit crosses SQLite's
 /// 1,000-page mark (`wal_autocheckpoint` is off on every connection): a checkpoint copies the
 /// WAL's pages back into the database file, and inside a commit it held that commit, and every
-/// write queued behind it, for tens of milliseconds. PASSIVE never waits for readers or
-/// writers. Ends when the pool is closed.
-async fn checkpoint_periodically(pool: AnyPool) {
+/// write queued behind it, for tens of milliseconds. Ends when the pool is closed.
+///
+/// The checkpoint runs PASSIVE on a reading connection, copying while writes go on. But the WAL
+/// only starts over from its beginning once every frame in it has been copied, and under a
+/// steady stream of writes the frames appended meanwhile never let a background checkpoint
+/// finish: the WAL grew by about 100 MB/s under the ingestion benchmark, without end. So once
+/// the WAL holds more than [`WAL_SIZE_LIMIT_BYTES`], a second checkpoint runs on the writer
+/// connection, where no write can append meanwhile, and copies the rest; the next write
+/// transaction then rewinds the WAL (cut back to the limit) and overwrites it in place. That
+/// second step holds the writers for a moment (it syncs the file), so it runs only when the WAL
+/// has grown: every few seconds at the benchmark's load, every few minutes at a busy
+/// workspace's.
+async fn checkpoint_periodically(pool: AnyPool, writer: AnyPool) {
     let mut ticks = tokio::time::interval(CHECKPOINT_EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let frame_limit = (WAL_SIZE_LIMIT_BYTES / 4096) as i64;
     loop {
         ticks.tick().await;
-        if pool.is_closed() {
+        if pool.is_closed() || writer.is_closed() {
             return;
         }
-        if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
-            tracing::debug!(%error, "WAL checkpoint skipped");
+        // (busy, frames in the WAL, frames copied)
+        let outcome: std::result::Result<(i64, i64, i64), sqlx::Error> =
+            sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&pool).await;
+        match outcome {
+            Ok((_, frames, _)) if frames > frame_limit => {
+                // Each pass copies what was appended during the one before, so the rest to copy
+                // while holding the writers shrinks to a few milliseconds' worth.
+                for _ in 0..CATCH_UP_PASSES {
+                    let _ = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await;
+                }
+                let started = std::time::Instant::now();
+                if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&writer).await {
+                    tracing::debug!(%error, "WAL checkpoint on the writer skipped");
+                }
+                metrics::histogram!("sqlite_wal_rewind_seconds").record(started.elapsed().as_secs_f64());
+            }
+            Ok(_) => {}
+            Err(error) => tracing::debug!(%error, "WAL checkpoint skipped"),
         }
     }
 }
@@ -198,6 +234,26 @@ pub fn contains_pattern(text: &str) -> String {
 }
 
 /// `($1, $2, ...), ($n+1, ...)` for `rows` rows of `columns` binds (multi-row INSERTs).
+/// `items` in chunks whose lengths are powers of two, at most `max` (itself a power of two),
+/// largest first: 100 items go as 64, 32 and 4. A multi-row statement's text depends on its row
+/// count, and each text is prepared once per connection and cached; with every count from 1 to
+/// 100 the texts outnumbered the cache (100 per connection) and statements were prepared again
+/// and again, where these sizes give at most eight texts per statement.
+pub(super) fn cached_size_chunks<T>(items: &[T], max: usize) -> impl Iterator<Item = &[T]> {
+    debug_assert!(max.is_power_of_two());
+    let mut rest = items;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let size = rest.len().min(max);
+        let size = 1 << size.ilog2();
+        let (chunk, tail) = rest.split_at(size);
+        rest = tail;
+        Some(chunk)
+    })
+}
+
 pub(super) fn placeholders(rows: usize, columns: usize) -> String {
     (0..rows)
         .map(|row| {
@@ -444,5 +500,27 @@ impl Store for SqlStore {
             total += count;
         }
         Ok(total)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cached_size_chunks;
+
+    fn sizes(count: usize, max: usize) -> Vec<usize> {
+        let items: Vec<usize> = (0..count).collect();
+        cached_size_chunks(&items, max).map(<[usize]>::len).collect()
+    }
+
+    #[test]
+    fn chunks_are_powers_of_two_largest_first_and_cover_everything_in_order() {
+        assert_eq!(sizes(0, 64), Vec::<usize>::new());
+        assert_eq!(sizes(1, 64), vec![1]);
+        assert_eq!(sizes(100, 64), vec![64, 32, 4]);
+        assert_eq!(sizes(63, 64), vec![32, 16, 8, 4, 2, 1]);
+        assert_eq!(sizes(300, 128), vec![128, 128, 32, 8, 4]);
+        let items: Vec<usize> = (0..77).collect();
+        let joined: Vec<usize> = cached_size_chunks(&items, 64).flatten().copied().collect();
+        assert_eq!(joined, items);
     }
 }

@@ -90,69 +90,73 @@ async fn clockify_delivery(
     let started = Instant::now();
     let profile = profile_for(&addon)?;
     let header_list = header_pairs(&headers);
-    let installation = clockify::verify_signature(
+    let verified = clockify::verify_signature(
         state.store.as_ref(),
         &state.verifier,
         &state.signatures,
         profile,
+        &state.config.setting_overrides,
         ingest::headers::header(&header_list, clockify::SIGNATURE_HEADER),
     )
     .await
     .inspect_err(|error| count_rejection(profile.key, CLOCKIFY_SOURCE, clockify::rejection_reason(error)))?;
-    let workspace_id = installation.workspace_id.clone();
+    let workspace_id = verified.installation.workspace_id.as_str();
     let reject = |error: Error| {
         let state = state.clone();
-        let workspace_id = workspace_id.clone();
         async move {
             let reason = clockify::rejection_reason(&error);
             count_rejection(profile.key, CLOCKIFY_SOURCE, reason);
             let _ = state
                 .store
-                .record_rejection(profile.key, &workspace_id, CLOCKIFY_SOURCE, reason, now_millis())
+                .record_rejection(profile.key, workspace_id, CLOCKIFY_SOURCE, reason, now_millis())
                 .await;
             error
         }
     };
-    let verified = match clockify::check_event(
+    let event_type = match clockify::check_event(
         profile,
-        installation,
-        &state.config.setting_overrides,
+        &verified,
         ingest::headers::header(&header_list, clockify::EVENT_TYPE_HEADER),
     ) {
-        Ok(verified) => verified,
+        Ok(event_type) => event_type,
         Err(error) => return Err(reject(error).await),
     };
     let bytes = match read_body(body).await {
         Ok(bytes) => bytes,
         Err(error) => return Err(reject(error).await),
     };
-    if serde_json::from_slice::<Value>(&bytes).is_err() {
+    // Checked without building the JSON tree (the body is stored as text).
+    let Some(text) = std::str::from_utf8(&bytes)
+        .ok()
+        .filter(|text| serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok())
+    else {
         return Err(reject(Error::bad_request("invalid_json", "the body is not valid JSON")).await);
-    }
+    };
     let now = now_millis();
     let event = NewEvent {
         id: new_id(),
         addon_key: profile.key.to_string(),
-        workspace_id: workspace_id.clone(),
+        workspace_id: workspace_id.to_string(),
         source: CLOCKIFY_SOURCE.to_string(),
-        dedupe_key: ingest::content_hash(&[verified.event_type.as_bytes(), &bytes]),
+        dedupe_key: ingest::content_hash(&[event_type.as_bytes(), &bytes]),
         dedupe_since: now - dedupe_window_hours(&verified.settings) * 3_600_000,
-        event_type: verified.event_type.clone(),
+        event_type: event_type.to_string(),
         received_at: now,
         headers: redacted_json(&header_list, &[]),
         query: uri.query().map(redact_query).unwrap_or_default(),
-        // Valid JSON is valid UTF-8.
-        body: String::from_utf8_lossy(&bytes).into_owned(),
+        body: text.to_string(),
         queue_flow: verified.settings.flag("flows_enabled"),
     };
-    let span = workspace_span(profile.key, &workspace_id, &verified.settings);
+    let span = workspace_span(profile.key, workspace_id, &verified.settings);
     let recorded = state.ingest.submit(event).instrument(span.clone()).await?;
-    state.flows.wake();
-    span.in_scope(|| log_recorded(&verified.event_type, &recorded));
+    if recorded.job_queued {
+        state.flows.events_queued();
+    }
+    span.in_scope(|| log_recorded(event_type, &recorded));
     count(
         profile.key,
         CLOCKIFY_SOURCE,
-        &verified.event_type,
+        event_type,
         status_label(&recorded),
         started,
     );
@@ -324,7 +328,9 @@ async fn ingest_from_source(
     };
     let span = workspace_span(profile.key, &source.workspace_id, &settings);
     let recorded = state.ingest.submit(event).instrument(span.clone()).await?;
-    state.flows.wake();
+    if recorded.job_queued {
+        state.flows.events_queued();
+    }
     span.in_scope(|| log_recorded(&event_type, &recorded));
     Ok((recorded, event_type))
 }

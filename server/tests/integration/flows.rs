@@ -7,6 +7,7 @@
 use std::{sync::Arc, time::Duration};
 
 use addon_core::store::{
+    events::EventFilter,
     flows::{run_status, FlowRow, RunRow},
     new_id, Store,
 };
@@ -291,12 +292,20 @@ async fn dead_letters_on_postgres() {
     exhausted_retries_dead_letter_and_retry_resumes(Db::Postgres).await;
 }
 
-/// Waits for the job of the newest stored event and returns its outcome.
-async fn newest_event_outcome(store: &dyn Store, addon: &str, workspace: &str) -> String {
+/// Events of one type (the newest first).
+fn of_type(event_type: &str) -> EventFilter {
+    EventFilter {
+        event_type: Some(event_type.to_string()),
+        ..Default::default()
+    }
+}
+
+/// Waits for the job of the newest stored event of `event_type` and returns its outcome.
+async fn newest_event_outcome(store: &dyn Store, addon: &str, workspace: &str, event_type: &str) -> String {
     let started = std::time::Instant::now();
     loop {
         let events = store
-            .events(addon, workspace, &Default::default(), 0, 1)
+            .events(addon, workspace, &of_type(event_type), 0, 1)
             .await
             .unwrap()
             .items;
@@ -320,7 +329,7 @@ async fn an_event_no_flow_matches_is_recorded(db: Db) {
     // No flow at all.
     fire(&sim, "NEW_TIME_ENTRY", None).await;
     assert_eq!(
-        newest_event_outcome(app.store.as_ref(), addon, &workspace).await,
+        newest_event_outcome(app.store.as_ref(), addon, &workspace, "NEW_TIME_ENTRY").await,
         "no flow is published and enabled"
     );
     // A flow whose condition does not hold, and one on another trigger.
@@ -334,7 +343,7 @@ async fn an_event_no_flow_matches_is_recorded(db: Db) {
     fire(&sim, "NEW_TIME_ENTRY", None).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(
-        newest_event_outcome(app.store.as_ref(), addon, &workspace).await,
+        newest_event_outcome(app.store.as_ref(), addon, &workspace, "NEW_TIME_ENTRY").await,
         "no flow matched"
     );
     let (runs, total) = app
@@ -343,6 +352,52 @@ async fn an_event_no_flow_matches_is_recorded(db: Db) {
         .await
         .unwrap();
     assert_eq!((runs.len(), total), (0, 0));
+    // The matcher reads only events some flow triggers on, by the type recorded on the job
+    // (the run "other" starts creates a tag, whose NEW_TAG event then matches no flow).
+    fire(&sim, "NEW_PROJECT", None).await;
+    assert_eq!(
+        newest_event_outcome(app.store.as_ref(), addon, &workspace, "NEW_PROJECT").await,
+        "matched 1 flow"
+    );
+    // A job queued before jobs named their event's type ('') still has its event read.
+    let project_event = app
+        .store
+        .events(addon, &workspace, &of_type("NEW_PROJECT"), 0, 1)
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    assert_eq!(project_event.event_type, "NEW_PROJECT");
+    let raw = addon_core::store::SqlStore::connect(&app.database_url).await.unwrap();
+    let legacy_job = addon_core::store::new_id();
+    sqlx::query(
+        "INSERT INTO flow_jobs (id, addon_key, workspace_id, event_id, state, attempts, run_after, created_at) \
+         VALUES ($1, $2, $3, $4, 'queued', 0, 0, 0)",
+    )
+    .bind(&legacy_job)
+    .bind(addon)
+    .bind(&workspace)
+    .bind(&project_event.id)
+    .execute(raw.pool())
+    .await
+    .unwrap();
+    let started = std::time::Instant::now();
+    let outcome = loop {
+        let outcome: Option<String> = sqlx::query_scalar("SELECT outcome FROM flow_jobs WHERE id = $1")
+            .bind(&legacy_job)
+            .fetch_one(raw.pool())
+            .await
+            .unwrap();
+        if let Some(outcome) = outcome {
+            break outcome;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the legacy job was not matched"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(outcome, "matched 1 flow");
     app.stop().await;
 }
 

@@ -31,6 +31,8 @@ pub struct TestApp {
     pub data_dir: PathBuf,
     /// The `SECRET_KEY` the server was started with (base64).
     pub secret_key: String,
+    /// The database the server uses (for tests that check rows directly).
+    pub database_url: String,
     database: Option<PostgresDatabase>,
     shutdown: Option<oneshot::Sender<()>>,
 }
@@ -159,6 +161,7 @@ impl TestApp {
             http,
             data_dir,
             secret_key: env.get("SECRET_KEY").cloned().unwrap_or(secret_key),
+            database_url,
             database,
             shutdown: Some(shutdown),
         })

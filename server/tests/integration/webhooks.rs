@@ -110,6 +110,32 @@ async fn clockify_bodies_are_kept_and_duplicates_do_not_rerun(app: &TestApp) {
     let headers: Value = serde_json::from_str(&entry.headers).unwrap();
     assert_eq!(headers["clockify-signature"], "[redacted]");
     assert_eq!(headers["clockify-webhook-event-type"], "NEW_TIME_ENTRY");
+    // No flow is published here, so ingestion recorded the job as done, in its own transaction.
+    let outcomes = app
+        .store
+        .flow_job_outcomes("universal-webhook", WORKSPACE, &entry.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        outcomes,
+        vec![(
+            "done".to_string(),
+            Some(addon_core::store::flows::NO_PUBLISHED_FLOW.to_string())
+        )]
+    );
+    // The writer's group commits are measured.
+    let metrics = app
+        .http
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for name in ["webhook_ingest_batch_events", "webhook_ingest_batch_seconds"] {
+        assert!(metrics.contains(name), "{name} missing from /metrics");
+    }
     // Replay queues the flow job again.
     let queued = app
         .store
