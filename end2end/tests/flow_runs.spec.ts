@@ -76,11 +76,14 @@ async function importAndPublish(frame: FrameLocator, definition: unknown) {
   await frame.getByTestId("import-flow").click();
   await frame.getByTestId("import-text").fill(JSON.stringify(definition));
   await frame.getByTestId("import-submit").click();
-  await expect(frame.getByTestId("flow-status")).toHaveText("draft");
+  // The list's rows carry status badges too: wait for the editor and read its own.
+  const editor = frame.getByTestId("flow-editor");
+  await expect(editor).toBeVisible();
+  await expect(editor.getByTestId("flow-status")).toHaveText("draft");
   await expect(frame.getByTestId("problem-count")).toHaveAttribute("data-count", "0");
   await frame.getByTestId("flow-publish").click();
   await expect(frame.getByTestId("flow-notice")).toContainText("Published as version 1");
-  await expect(frame.getByTestId("flow-status")).toHaveText("published v1");
+  await expect(editor.getByTestId("flow-status")).toHaveText("published v1");
 }
 
 test("a failing run shows each step's request and response, retries from the failed step, and re-runs", async ({
