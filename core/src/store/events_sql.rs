@@ -167,7 +167,7 @@ impl EventStore for SqlStore {
         // An installation without a published, enabled flow gets its jobs recorded as done,
         // with the matcher's outcome, instead of queued for the matcher to claim and complete.
         let mut flows_live: HashMap<(&str, &str), bool> = HashMap::new();
-        for (event, _) in &jobs {
+        for (event, index) in &jobs {
             let installation = (event.addon_key.as_str(), event.workspace_id.as_str());
             if let Entry::Vacant(slot) = flows_live.entry(installation) {
                 let live: Option<String> = sqlx::query_scalar(
@@ -180,6 +180,7 @@ impl EventStore for SqlStore {
                 .await?;
                 slot.insert(live.is_some());
             }
+            recorded[*index].job_queued = flows_live[&installation];
         }
         for chunk in cached_size_chunks(&jobs, INSERT_CHUNK) {
             let sql = format!(
@@ -188,12 +189,8 @@ impl EventStore for SqlStore {
                 placeholders(chunk.len(), 11)
             );
             let mut query = sqlx::query(&sql);
-            for (event, _) in chunk {
-                let live = flows_live
-                    .get(&(event.addon_key.as_str(), event.workspace_id.as_str()))
-                    .copied()
-                    .unwrap_or(true);
-                let (state, outcome) = if live {
+            for (event, index) in chunk {
+                let (state, outcome) = if recorded[*index].job_queued {
                     (job_state::QUEUED, None)
                 } else {
                     (job_state::DONE, Some(NO_PUBLISHED_FLOW))
@@ -214,12 +211,6 @@ impl EventStore for SqlStore {
             query.execute(&mut *tx).await?;
         }
         tx.commit().await?;
-        for (event, index) in jobs {
-            recorded[index].job_queued = flows_live
-                .get(&(event.addon_key.as_str(), event.workspace_id.as_str()))
-                .copied()
-                .unwrap_or(true);
-        }
         Ok(recorded)
     }
 

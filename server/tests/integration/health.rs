@@ -14,15 +14,7 @@ async fn health_readiness_and_metrics_answer(app: &TestApp) {
     assert_eq!(health["service"], "clockify-addons");
     let ready = app.http.get(app.url("/readyz")).send().await.unwrap();
     assert_eq!(ready.status(), 200);
-    let metrics = app
-        .http
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics().await;
     assert!(metrics.contains("http_requests_total"), "{metrics}");
 }
 on_both_backends!(health_readiness_and_metrics_answer);

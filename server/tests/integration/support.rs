@@ -171,6 +171,12 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
+    /// The server's `/metrics` text.
+    pub async fn metrics(&self) -> String {
+        let response = self.http.get(self.url("/metrics")).send().await.expect("GET /metrics");
+        response.text().await.expect("metrics text")
+    }
+
     /// Posts a lifecycle event with the given token header (if any) and raw body.
     pub async fn lifecycle(&self, addon: &str, event: &str, token: Option<&str>, body: &str) -> reqwest::Response {
         let mut request = self

@@ -124,15 +124,7 @@ async fn clockify_bodies_are_kept_and_duplicates_do_not_rerun(app: &TestApp) {
         )]
     );
     // The writer's group commits are measured.
-    let metrics = app
-        .http
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.metrics().await;
     for name in ["webhook_ingest_batch_events", "webhook_ingest_batch_seconds"] {
         assert!(metrics.contains(name), "{name} missing from /metrics");
     }
