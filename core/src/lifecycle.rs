@@ -107,10 +107,7 @@ pub fn now_millis() -> i64 {
 
 /// SHA-256 of a token, hex.
 pub fn token_digest(token: &str) -> String {
-    Sha256::digest(token.trim().as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    crate::hex::encode(&Sha256::digest(token.trim().as_bytes()))
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T> {

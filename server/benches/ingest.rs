@@ -5,7 +5,8 @@
 //! server's peak RSS.
 //!
 //! Run: `cargo bench -p server --bench ingest` (needs `wrk`; `scripts/setup.sh` installs it).
-//! `BENCH_SECONDS` (default 8) sets each run's length; Postgres is skipped when unreachable.
+//! `BENCH_SECONDS` (default 8) sets each run's length; Postgres is skipped when unreachable;
+//! `BENCH_DATABASES=sqlite` and `BENCH_BODIES=1024` run a part.
 
 use std::{
     process::{Child, Command, Stdio},
@@ -183,7 +184,16 @@ async fn start_server(dir: &std::path::Path, database_url: &str, signer: &sim::S
 }
 
 /// The writer's mean batch size and time, from the server's `/metrics`.
-async fn group_commits(port: u16) -> Option<(f64, f64)> {
+/// The writer's group commits (mean events and milliseconds per batch) and SQLite's WAL
+/// rewinds (how many, mean milliseconds).
+struct WriterFigures {
+    events_per_batch: f64,
+    millis_per_batch: f64,
+    rewinds: f64,
+    millis_per_rewind: f64,
+}
+
+async fn writer_figures(port: u16) -> Option<WriterFigures> {
     let text = reqwest::get(format!("http://127.0.0.1:{port}/metrics"))
         .await
         .ok()?
@@ -195,9 +205,14 @@ async fn group_commits(port: u16) -> Option<(f64, f64)> {
             .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
     };
     let batches = value("webhook_ingest_batch_events_count")?;
-    let events = value("webhook_ingest_batch_events_sum")? / batches;
-    let millis = value("webhook_ingest_batch_seconds_sum")? / value("webhook_ingest_batch_seconds_count")? * 1000.0;
-    Some((events, millis))
+    let rewinds = value("sqlite_wal_rewind_seconds_count").unwrap_or(0.0);
+    Some(WriterFigures {
+        events_per_batch: value("webhook_ingest_batch_events_sum")? / batches,
+        millis_per_batch: value("webhook_ingest_batch_seconds_sum")? / value("webhook_ingest_batch_seconds_count")?
+            * 1000.0,
+        rewinds,
+        millis_per_rewind: value("sqlite_wal_rewind_seconds_sum").unwrap_or(0.0) / rewinds.max(1.0) * 1000.0,
+    })
 }
 
 async fn fresh_postgres() -> Option<String> {
@@ -242,13 +257,24 @@ async fn main() {
         "{:<10} {:>6} {:>12} {:>9} {:>9} {:>7} {:>7} {:>12}",
         "target", "body", "requests/s", "p50 ms", "p99 ms", "errors", "ratio", "peak RSS MiB"
     );
-    let mut databases = vec![("sqlite", format!("sqlite://{}/addons.db", dir.display()))];
-    if let Some(url) = fresh_postgres().await {
-        databases.push(("postgres", url));
-    } else {
-        println!("(Postgres not reachable: skipped)");
+    // BENCH_DATABASES (sqlite,postgres) and BENCH_BODIES (1024,20480) narrow a run.
+    let wanted =
+        |variable: &str, item: &str| std::env::var(variable).map_or(true, |list| list.split(',').any(|x| x == item));
+    let mut databases = vec![];
+    if wanted("BENCH_DATABASES", "sqlite") {
+        databases.push(("sqlite", format!("sqlite://{}/addons.db", dir.display())));
+    }
+    if wanted("BENCH_DATABASES", "postgres") {
+        if let Some(url) = fresh_postgres().await {
+            databases.push(("postgres", url));
+        } else {
+            println!("(Postgres not reachable: skipped)");
+        }
     }
     for body in [1024usize, 20 * 1024] {
+        if !wanted("BENCH_BODIES", &body.to_string()) {
+            continue;
+        }
         let bare_script = wrk_script(&dir, "none", body);
         let bare = wrk(&format!("http://127.0.0.1:{bare_port}/x"), &bare_script, seconds);
         print_row("bare axum", body, &bare, &bare, None);
@@ -268,12 +294,16 @@ async fn main() {
                 seconds,
             );
             let rss = peak_rss_mib(server.id());
-            let batches = group_commits(port).await;
+            let figures = writer_figures(port).await;
             let _ = server.kill();
             let _ = server.wait();
             print_row(name, body, &run, &bare, Some(rss));
-            if let Some((events, millis)) = batches {
-                println!("           group commit: {events:.1} events per batch, {millis:.2} ms per batch (means)");
+            if let Some(figures) = figures {
+                println!(
+                    "           group commit: {:.1} events per batch, {:.2} ms per batch (means); \
+                     WAL rewinds: {}, {:.1} ms each (mean)",
+                    figures.events_per_batch, figures.millis_per_batch, figures.rewinds, figures.millis_per_rewind
+                );
             }
             if run.errors > 0 {
                 // Say why: the first error the server logged.

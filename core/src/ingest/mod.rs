@@ -30,5 +30,5 @@ pub fn content_hash(parts: &[&[u8]]) -> String {
         }
         hasher.update(part);
     }
-    hasher.finalize().iter().map(|byte| format!("{byte:02x}")).collect()
+    crate::hex::encode(&hasher.finalize())
 }

@@ -64,8 +64,9 @@ async fn write_batches(store: Arc<dyn Store>, mut receiver: mpsc::Receiver<(NewE
         }
         let (events, replies): (Vec<NewEvent>, Vec<Reply>) = batch.into_iter().unzip();
         let started = Instant::now();
-        let outcome = store.record_events(&events).await;
-        metrics::histogram!("webhook_ingest_batch_events").record(events.len() as f64);
+        let count = events.len();
+        let outcome = store.record_events(events).await;
+        metrics::histogram!("webhook_ingest_batch_events").record(count as f64);
         metrics::histogram!("webhook_ingest_batch_seconds").record(started.elapsed().as_secs_f64());
         match outcome {
             Ok(recorded) => {
@@ -74,7 +75,7 @@ async fn write_batches(store: Arc<dyn Store>, mut receiver: mpsc::Receiver<(NewE
                 }
             }
             Err(error) => {
-                tracing::error!(%error, events = events.len(), "a batch of events was not recorded");
+                tracing::error!(%error, events = count, "a batch of events was not recorded");
                 for reply in replies {
                     let _ = reply.send(Err(format!("the event was not recorded: {error}")));
                 }

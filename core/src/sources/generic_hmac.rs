@@ -11,6 +11,7 @@ use sha2::{Sha256, Sha512};
 use super::scheme::{HmacAlgorithm, SignatureEncoding};
 use super::secret::{BASE64_STANDARD_LENIENT, BASE64_URL_SAFE_LENIENT};
 use super::verify::{ct_eq_bytes, no_secret, single_header, RejectReason, Rejection, Secrets, Verified};
+use crate::hex;
 
 /// The header value a sender would put in the scheme's header: `prefix` (if any) followed by the
 /// HMAC of `body` keyed with `secret`'s bytes, as lower-case hex or standard padded base64.
@@ -23,7 +24,7 @@ pub fn sign_hmac(
 ) -> String {
     let mac = compute(algorithm, secret.as_bytes(), body);
     let encoded = match encoding {
-        SignatureEncoding::Hex => hex_encode(&mac),
+        SignatureEncoding::Hex => hex::encode(&mac),
         SignatureEncoding::Base64 => STANDARD.encode(&mac),
     };
     format!("{}{encoded}", prefix.unwrap_or(""))
@@ -81,7 +82,7 @@ pub(super) fn verify(
         None => value,
     };
     let decoded = match encoding {
-        SignatureEncoding::Hex => hex_decode(encoded),
+        SignatureEncoding::Hex => hex::decode(encoded),
         SignatureEncoding::Base64 => BASE64_STANDARD_LENIENT
             .decode(encoded)
             .or_else(|_| BASE64_URL_SAFE_LENIENT.decode(encoded))
@@ -128,36 +129,6 @@ pub(super) fn verify(
 fn strip_prefix_ignore_case<'v>(value: &'v str, prefix: &str) -> Option<&'v str> {
     let head = value.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix).then(|| &value[prefix.len()..])
-}
-
-fn hex_encode(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    out
-}
-
-/// Hex in either case; `None` for odd length or a non-hex character.
-fn hex_decode(text: &str) -> Option<Vec<u8>> {
-    fn nibble(c: u8) -> Option<u8> {
-        match c {
-            b'0'..=b'9' => Some(c - b'0'),
-            b'a'..=b'f' => Some(c - b'a' + 10),
-            b'A'..=b'F' => Some(c - b'A' + 10),
-            _ => None,
-        }
-    }
-    let bytes = text.as_bytes();
-    if bytes.is_empty() || !bytes.len().is_multiple_of(2) {
-        return None;
-    }
-    bytes
-        .chunks_exact(2)
-        .map(|pair| Some(nibble(pair[0])? << 4 | nibble(pair[1])?))
-        .collect()
 }
 
 #[cfg(test)]
@@ -345,11 +316,7 @@ mod tests {
     }
 
     #[test]
-    fn hex_round_trip() {
-        let bytes: Vec<u8> = (0..=255).collect();
-        assert_eq!(hex_decode(&hex_encode(&bytes)).unwrap(), bytes);
-        assert_eq!(hex_decode(&hex_encode(&bytes).to_uppercase()).unwrap(), bytes);
-        assert_eq!(hex_decode(""), None);
+    fn prefixes_match_in_either_case() {
         assert_eq!(strip_prefix_ignore_case("SHA256=ab", "sha256="), Some("ab"));
         assert_eq!(strip_prefix_ignore_case("é", "sha256="), None);
         assert_eq!(strip_prefix_ignore_case("sha2éé", "sha256="), None);

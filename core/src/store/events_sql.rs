@@ -6,8 +6,8 @@ use async_trait::async_trait;
 use sqlx::{any::AnyRow, Row};
 
 use super::{
-    events::{event_status, EventFilter, EventPage, EventStore, NewEvent, RecordedEvent, SourceRow, StoredEvent},
-    flows::{job_state, NO_PUBLISHED_FLOW},
+    events::{EventFilter, EventPage, EventStore, NewEvent, RecordedEvent, SourceRow, StoredEvent},
+    recording::{flow_job_events, new_job_state, EarlierEvents, EVENT_INSERT, JOB_INSERT, LIVE_FLOW},
     sql::{cached_size_chunks, contains_pattern, placeholders},
     SqlStore, Store, WebhookToken,
 };
@@ -57,11 +57,15 @@ const FILTER: &str = "addon_key = $1 AND workspace_id = $2 \
 
 #[async_trait]
 impl EventStore for SqlStore {
-    async fn record_events(&self, events: &[NewEvent]) -> Result<Vec<RecordedEvent>> {
+    async fn record_events(&self, events: Vec<NewEvent>) -> Result<Vec<RecordedEvent>> {
+        if let Some(writer) = &self.sqlite_ingest {
+            return writer.record(events).await;
+        }
+        let events = events.as_slice();
         let mut tx = self.begin_write().await?;
         // Earlier accepted events with the batch's dedupe keys, per installation and source:
         // one query per group instead of one per event.
-        let mut earlier: HashMap<(&str, &str, &str, &str), (String, i64)> = HashMap::new();
+        let mut earlier = EarlierEvents::default();
         let mut groups: HashMap<(&str, &str, &str), Vec<&NewEvent>> = HashMap::new();
         for event in events {
             groups
@@ -75,7 +79,7 @@ impl EventStore for SqlStore {
                 // Equality on every column of `webhook_events_by_dedupe` and nothing else: with a
                 // `received_at` range here, SQLite chose the time index and read every event
                 // of the window for each batch (ingestion slowed as the log grew). The window
-                // is applied below; a key rarely has more than one row.
+                // is applied in `EarlierEvents`; a key rarely has more than one row.
                 let keys: Vec<String> = (0..chunk.len()).map(|index| format!("${}", index + 4)).collect();
                 let sql = format!(
                     "SELECT id, dedupe_key, received_at, status FROM webhook_events WHERE addon_key = $1 \
@@ -87,59 +91,21 @@ impl EventStore for SqlStore {
                     query = query.bind(&event.dedupe_key);
                 }
                 for row in query.fetch_all(&mut *tx).await? {
-                    let status: String = row.try_get("status")?;
-                    let received_at: i64 = row.try_get("received_at")?;
-                    if status != event_status::ACCEPTED || received_at < since {
-                        continue;
-                    }
                     let key: String = row.try_get("dedupe_key")?;
                     let Some(event) = chunk.iter().find(|event| event.dedupe_key == key) else {
                         continue;
                     };
-                    let id: String = row.try_get("id")?;
-                    let slot = (*addon_key, *workspace_id, *source, event.dedupe_key.as_str());
-                    let older = earlier.get(&slot).is_none_or(|(_, at)| received_at < *at);
-                    if older {
-                        earlier.insert(slot, (id, received_at));
-                    }
+                    let status: String = row.try_get("status")?;
+                    earlier.note(event, row.try_get("id")?, &status, row.try_get("received_at")?, since);
                 }
             }
         }
-        // Decide in order, so a later event of the batch duplicates an earlier one.
-        let mut recorded = Vec::with_capacity(events.len());
-        for event in events {
-            let slot = (
-                event.addon_key.as_str(),
-                event.workspace_id.as_str(),
-                event.source.as_str(),
-                event.dedupe_key.as_str(),
-            );
-            let duplicate_of = earlier
-                .get(&slot)
-                .filter(|(_, at)| *at >= event.dedupe_since)
-                .map(|(id, _)| id.clone());
-            let status = if duplicate_of.is_some() {
-                event_status::DUPLICATE
-            } else {
-                earlier.insert(slot, (event.id.clone(), event.received_at));
-                event_status::ACCEPTED
-            };
-            recorded.push(RecordedEvent {
-                id: event.id.clone(),
-                status: status.to_string(),
-                duplicate_of,
-                job_queued: false,
-            });
-        }
+        let mut recorded = earlier.decide(events);
         // Multi-row inserts: the events, then a flow job for each accepted one.
         for (chunk, outcomes) in
             cached_size_chunks(events, INSERT_CHUNK).zip(cached_size_chunks(&recorded, INSERT_CHUNK))
         {
-            let sql = format!(
-                "INSERT INTO webhook_events (id, addon_key, workspace_id, source, event_type, dedupe_key, status, \
-                 received_at, headers, query, body) VALUES {}",
-                placeholders(chunk.len(), 11)
-            );
+            let sql = format!("{EVENT_INSERT}{}", placeholders(chunk.len(), 11));
             let mut query = sqlx::query(&sql);
             for (event, outcome) in chunk.iter().zip(outcomes) {
                 query = query
@@ -157,44 +123,25 @@ impl EventStore for SqlStore {
             }
             query.execute(&mut *tx).await?;
         }
-        let jobs: Vec<(&NewEvent, usize)> = events
-            .iter()
-            .zip(&recorded)
-            .enumerate()
-            .filter(|(_, (event, outcome))| event.queue_flow && outcome.duplicate_of.is_none())
-            .map(|(index, (event, _))| (event, index))
-            .collect();
-        // An installation without a published, enabled flow gets its jobs recorded as done,
-        // with the matcher's outcome, instead of queued for the matcher to claim and complete.
+        let jobs = flow_job_events(events, &recorded);
         let mut flows_live: HashMap<(&str, &str), bool> = HashMap::new();
         for (event, index) in &jobs {
             let installation = (event.addon_key.as_str(), event.workspace_id.as_str());
             if let Entry::Vacant(slot) = flows_live.entry(installation) {
-                let live: Option<String> = sqlx::query_scalar(
-                    "SELECT id FROM flows WHERE addon_key = $1 AND workspace_id = $2 AND enabled <> 0 \
-                     AND published_version IS NOT NULL LIMIT 1",
-                )
-                .bind(installation.0)
-                .bind(installation.1)
-                .fetch_optional(&mut *tx)
-                .await?;
+                let live: Option<String> = sqlx::query_scalar(LIVE_FLOW)
+                    .bind(installation.0)
+                    .bind(installation.1)
+                    .fetch_optional(&mut *tx)
+                    .await?;
                 slot.insert(live.is_some());
             }
             recorded[*index].job_queued = flows_live[&installation];
         }
         for chunk in cached_size_chunks(&jobs, INSERT_CHUNK) {
-            let sql = format!(
-                "INSERT INTO flow_jobs (id, addon_key, workspace_id, event_id, source, event_type, state, outcome, \
-                 attempts, run_after, created_at) VALUES {}",
-                placeholders(chunk.len(), 11)
-            );
+            let sql = format!("{JOB_INSERT}{}", placeholders(chunk.len(), 11));
             let mut query = sqlx::query(&sql);
             for (event, index) in chunk {
-                let (state, outcome) = if recorded[*index].job_queued {
-                    (job_state::QUEUED, None)
-                } else {
-                    (job_state::DONE, Some(NO_PUBLISHED_FLOW))
-                };
+                let (state, outcome) = new_job_state(recorded[*index].job_queued);
                 query = query
                     .bind(new_id())
                     .bind(&event.addon_key)
@@ -623,10 +570,8 @@ pub fn new_id() -> String {
         .map_or(0, |elapsed| elapsed.as_millis() as u64);
     let mut random = [0u8; 10];
     rand::thread_rng().fill_bytes(&mut random);
-    let mut id = format!("{:012x}", millis & 0xffff_ffff_ffff);
-    for byte in random {
-        id.push_str(&format!("{byte:02x}"));
-    }
+    let mut id = crate::hex::encode(&millis.to_be_bytes()[2..]);
+    id.push_str(&crate::hex::encode(&random));
     id
 }
 

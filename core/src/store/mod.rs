@@ -11,7 +11,9 @@ pub mod explorer;
 mod explorer_sql;
 pub mod flows;
 mod flows_sql;
+mod recording;
 mod sql;
+mod sqlite_ingest;
 
 use async_trait::async_trait;
 pub use bootstrap::BootstrapStore;

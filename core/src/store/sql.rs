@@ -1,6 +1,10 @@
 //! [`Store`] over `sqlx::Any`: the same portable SQL on SQLite and Postgres.
 
-use std::{path::Path, str::FromStr, time::Duration};
+use std::{
+    path::{Path, PathBuf},
+    str::FromStr,
+    time::Duration,
+};
 
 use async_trait::async_trait;
 use sqlx::{
@@ -8,7 +12,7 @@ use sqlx::{
     AnyPool, Executor, Row,
 };
 
-use super::{Backend, Installation, Store, WebhookToken, WorkspaceDetails};
+use super::{sqlite_ingest::SqliteIngest, Backend, Installation, Store, WebhookToken, WorkspaceDetails};
 use crate::{Error, Result};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -42,20 +46,33 @@ pub struct SqlStore {
     /// here (in order, without sleeping) instead of in SQLite's busy handler, which backs off
     /// in steps of milliseconds; on Postgres the same pool as everything else.
     writer: AnyPool,
+    /// SQLite ingestion's own writer (a file database; an in-memory one records through sqlx).
+    pub(super) sqlite_ingest: Option<SqliteIngest>,
     backend: Backend,
 }
 
 /// How large SQLite's WAL may grow before the checkpointer holds the writers to rewind it, and
-/// what a rewound WAL file is cut back to. Under the ingestion benchmark each rewind held
-/// writes for 20-40 ms (it syncs the database file) about once a second; a larger limit made
-/// each hold longer (docs/benchmarks.md).
-const WAL_SIZE_LIMIT_BYTES: u64 = 64 * 1024 * 1024;
+/// what a rewound WAL file is cut back to. Under the ingestion benchmark (1 KB bodies) each
+/// rewind held the ingest writer for about 7 ms, every two seconds; since the database file is
+/// synced before the writer's pass, a larger limit means fewer holds, not longer ones
+/// (docs/benchmarks.md).
+const WAL_SIZE_LIMIT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// SQLite's page cache per reading connection (its default, 2 MiB).
 const SQLITE_READER_CACHE_KIB: u32 = 2 * 1024;
 /// The writer's page cache: the indexes every batch of events updates stay in memory, instead
 /// of being read back from the file system for each batch once the log outgrows 2 MiB.
 const SQLITE_WRITER_CACHE_KIB: u32 = 24 * 1024;
+
+/// SQLite's session settings for a connection with a page cache of `cache_kib`. WAL lets
+/// readers work while the single writer commits.
+fn sqlite_pragmas(cache_kib: u32) -> String {
+    format!(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; \
+         PRAGMA cache_size = -{cache_kib}; PRAGMA wal_autocheckpoint = 0; \
+         PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES};"
+    )
+}
 
 /// A pool of up to `connections` with the backend's session settings (on SQLite, a page cache
 /// of `cache_kib` per connection).
@@ -66,14 +83,7 @@ async fn open_pool(options: AnyConnectOptions, backend: Backend, connections: u3
         .after_connect(move |connection, _| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
-                    // WAL lets readers work while the single writer commits.
-                    connection
-                        .execute(&*format!(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; \
-                             PRAGMA cache_size = -{cache_kib}; PRAGMA wal_autocheckpoint = 0; \
-                             PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES};"
-                        ))
-                        .await?;
+                    connection.execute(&*sqlite_pragmas(cache_kib)).await?;
                 }
                 Ok(())
             })
@@ -116,10 +126,27 @@ impl SqlStore {
             Backend::Sqlite => open_pool(options, backend, 1, SQLITE_WRITER_CACHE_KIB).await?,
             Backend::Postgres => pool.clone(),
         };
+        let sqlite_ingest = match sqlite_file(&url) {
+            Some(path) if backend == Backend::Sqlite => {
+                Some(SqliteIngest::open(path, &sqlite_pragmas(SQLITE_WRITER_CACHE_KIB))?)
+            }
+            _ => None,
+        };
         if backend == Backend::Sqlite {
-            tokio::spawn(checkpoint_periodically(pool.clone(), writer.clone()));
+            let database = sqlite_file(&url).map(Path::to_path_buf);
+            tokio::spawn(checkpoint_periodically(
+                pool.clone(),
+                writer.clone(),
+                sqlite_ingest.clone(),
+                database,
+            ));
         }
-        Ok(Self { pool, writer, backend })
+        Ok(Self {
+            pool,
+            writer,
+            sqlite_ingest,
+            backend,
+        })
     }
 
     /// A transaction that will write. On SQLite it takes the write lock at once
@@ -174,10 +201,20 @@ const CATCH_UP_PASSES: usize = 3;
 /// the WAL holds more than [`WAL_SIZE_LIMIT_BYTES`], a second checkpoint runs on the writer
 /// connection, where no write can append meanwhile, and copies the rest; the next write
 /// transaction then rewinds the WAL (cut back to the limit) and overwrites it in place. That
-/// second step holds the writers for a moment (it syncs the file), so it runs only when the WAL
-/// has grown: every few seconds at the benchmark's load, every few minutes at a busy
-/// workspace's.
-async fn checkpoint_periodically(pool: AnyPool, writer: AnyPool) {
+/// second step holds the writers for a moment, so it runs only when the WAL has grown: every
+/// few seconds at the benchmark's load, every few minutes at a busy workspace's.
+///
+/// A checkpoint syncs the database file only when it copies the WAL's last frame, which under
+/// load only the writer's pass does: that one sync flushed every page the background passes had
+/// copied since the last rewind (20-40 ms with the writers held). So the database file at
+/// `database` is synced in the background after each catch-up pass, and the writer's pass
+/// flushes only its own few pages.
+async fn checkpoint_periodically(
+    pool: AnyPool,
+    writer: AnyPool,
+    ingest: Option<SqliteIngest>,
+    database: Option<PathBuf>,
+) {
     let mut ticks = tokio::time::interval(CHECKPOINT_EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let frame_limit = (WAL_SIZE_LIMIT_BYTES / 4096) as i64;
@@ -195,16 +232,36 @@ async fn checkpoint_periodically(pool: AnyPool, writer: AnyPool) {
                 // while holding the writers shrinks to a few milliseconds' worth.
                 for _ in 0..CATCH_UP_PASSES {
                     let _ = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await;
+                    if let Some(database) = &database {
+                        sync_file(database).await;
+                    }
                 }
                 let started = std::time::Instant::now();
-                if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&writer).await {
-                    tracing::debug!(%error, "WAL checkpoint on the writer skipped");
+                let held = match &ingest {
+                    Some(ingest) => ingest.checkpoint().await,
+                    None => sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                        .execute(&writer)
+                        .await
+                        .map(|_| started.elapsed())
+                        .map_err(Error::from),
+                };
+                match held {
+                    Ok(held) => metrics::histogram!("sqlite_wal_rewind_seconds").record(held.as_secs_f64()),
+                    Err(error) => tracing::debug!(%error, "WAL checkpoint on the writer skipped"),
                 }
-                metrics::histogram!("sqlite_wal_rewind_seconds").record(started.elapsed().as_secs_f64());
             }
             Ok(_) => {}
             Err(error) => tracing::debug!(%error, "WAL checkpoint skipped"),
         }
+    }
+}
+
+/// Flushes a file's written pages to disk, on a blocking thread.
+async fn sync_file(path: &Path) {
+    let path = path.to_path_buf();
+    let synced = tokio::task::spawn_blocking(move || std::fs::File::open(path)?.sync_data()).await;
+    if let Ok(Err(error)) = synced {
+        tracing::debug!(%error, "syncing the database file before the WAL rewind failed");
     }
 }
 
@@ -279,18 +336,24 @@ fn backend_of(url: &str) -> Result<Backend> {
     }
 }
 
-/// Makes sure the SQLite file's folder exists and asks SQLite to create the file.
-fn prepare_sqlite_url(url: &str) -> Result<String> {
+/// The file of a SQLite URL, or None for an in-memory database.
+fn sqlite_file(url: &str) -> Option<&Path> {
     let path = url
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:")
         .split('?')
         .next()
         .unwrap_or_default();
-    if path.is_empty() || path == ":memory:" {
+    let in_memory = path.is_empty() || path == ":memory:" || url.contains("mode=memory");
+    (!in_memory).then(|| Path::new(path))
+}
+
+/// Makes sure the SQLite file's folder exists and asks SQLite to create the file.
+fn prepare_sqlite_url(url: &str) -> Result<String> {
+    let Some(path) = sqlite_file(url) else {
         return Ok(url.to_string());
-    }
-    if let Some(folder) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+    };
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(folder)
             .map_err(|error| Error::Internal(format!("cannot create {}: {error}", folder.display())))?;
     }
@@ -505,7 +568,21 @@ impl Store for SqlStore {
 
 #[cfg(test)]
 mod tests {
-    use super::cached_size_chunks;
+    use std::path::Path;
+
+    use super::{cached_size_chunks, sqlite_file};
+
+    #[test]
+    fn sqlite_urls_name_their_file_unless_in_memory() {
+        assert_eq!(
+            sqlite_file("sqlite://data/addons.db"),
+            Some(Path::new("data/addons.db"))
+        );
+        assert_eq!(sqlite_file("sqlite:///tmp/a.db?mode=rwc"), Some(Path::new("/tmp/a.db")));
+        assert_eq!(sqlite_file("sqlite:b.db"), Some(Path::new("b.db")));
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("sqlite://shared?mode=memory&cache=shared"), None);
+    }
 
     fn sizes(count: usize, max: usize) -> Vec<usize> {
         let items: Vec<usize> = (0..count).collect();

@@ -1,0 +1,102 @@
+//! What recording a batch of deliveries decides, whichever database runs it: which events
+//! duplicate an earlier accepted one, and which get a flow job in which state. The SQL that
+//! both writers share lives here too.
+
+use std::collections::HashMap;
+
+use super::{
+    events::{event_status, NewEvent, RecordedEvent},
+    flows::{job_state, NO_PUBLISHED_FLOW},
+};
+
+/// The columns of a new `webhook_events` row, in bind order (11).
+pub(super) const EVENT_INSERT: &str = "INSERT INTO webhook_events (id, addon_key, workspace_id, source, \
+     event_type, dedupe_key, status, received_at, headers, query, body) VALUES ";
+/// The columns of a new `flow_jobs` row, in bind order (11).
+pub(super) const JOB_INSERT: &str = "INSERT INTO flow_jobs (id, addon_key, workspace_id, event_id, source, \
+     event_type, state, outcome, attempts, run_after, created_at) VALUES ";
+/// Whether an installation (`$1`, `$2`) has a published, enabled flow.
+pub(super) const LIVE_FLOW: &str = "SELECT id FROM flows WHERE addon_key = $1 AND workspace_id = $2 \
+     AND enabled <> 0 AND published_version IS NOT NULL LIMIT 1";
+
+/// Where a dedupe key applies: installation, source and key.
+type DedupeSlot<'a> = (&'a str, &'a str, &'a str, &'a str);
+
+fn slot(event: &NewEvent) -> DedupeSlot<'_> {
+    (
+        event.addon_key.as_str(),
+        event.workspace_id.as_str(),
+        event.source.as_str(),
+        event.dedupe_key.as_str(),
+    )
+}
+
+/// The oldest accepted event already stored for each dedupe slot of a batch.
+#[derive(Debug, Default)]
+pub(super) struct EarlierEvents<'a> {
+    oldest: HashMap<DedupeSlot<'a>, (String, i64)>,
+}
+
+impl<'a> EarlierEvents<'a> {
+    /// Notes a stored event (`id`, `status`, `received_at`) with `event`'s dedupe key; it
+    /// counts if it was accepted at or after `since`.
+    pub fn note(&mut self, event: &'a NewEvent, id: String, status: &str, received_at: i64, since: i64) {
+        if status != event_status::ACCEPTED || received_at < since {
+            return;
+        }
+        let slot = slot(event);
+        if self.oldest.get(&slot).is_none_or(|(_, at)| received_at < *at) {
+            self.oldest.insert(slot, (id, received_at));
+        }
+    }
+
+    /// Decides each event in order, so a later event of the batch duplicates an earlier one.
+    /// Nothing is queued yet: see [`flow_job_events`].
+    pub fn decide(mut self, events: &'a [NewEvent]) -> Vec<RecordedEvent> {
+        events
+            .iter()
+            .map(|event| {
+                let slot = slot(event);
+                let duplicate_of = self
+                    .oldest
+                    .get(&slot)
+                    .filter(|(_, at)| *at >= event.dedupe_since)
+                    .map(|(id, _)| id.clone());
+                let status = if duplicate_of.is_some() {
+                    event_status::DUPLICATE
+                } else {
+                    self.oldest.insert(slot, (event.id.clone(), event.received_at));
+                    event_status::ACCEPTED
+                };
+                RecordedEvent {
+                    id: event.id.clone(),
+                    status: status.to_string(),
+                    duplicate_of,
+                    job_queued: false,
+                }
+            })
+            .collect()
+    }
+}
+
+/// The events that get a flow job (accepted, with flows on), each with its index in the batch.
+pub(super) fn flow_job_events<'a>(events: &'a [NewEvent], recorded: &[RecordedEvent]) -> Vec<(&'a NewEvent, usize)> {
+    events
+        .iter()
+        .zip(recorded)
+        .enumerate()
+        .filter(|(_, (event, outcome))| event.queue_flow && outcome.duplicate_of.is_none())
+        .map(|(index, (event, _))| (event, index))
+        .collect()
+}
+
+/// A new job's state and outcome. An installation without a published, enabled flow gets its
+/// jobs recorded as done, with the matcher's outcome, instead of queued for the matcher to
+/// claim and complete.
+pub(super) fn new_job_state(queued: bool) -> (&'static str, Option<&'static str>) {
+    if queued {
+        (job_state::QUEUED, None)
+    } else {
+        (job_state::DONE, Some(NO_PUBLISHED_FLOW))
+    }
+}
