@@ -37,8 +37,6 @@ pub enum Error {
     Clockify { failure: ClockifyFailure, message: String },
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
-    #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
     #[error("migration error: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
@@ -85,9 +83,7 @@ impl Error {
             Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Clockify { .. } => StatusCode::BAD_GATEWAY,
-            Error::Database(_) | Error::Sqlite(_) | Error::Migration(_) | Error::Internal(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
+            Error::Database(_) | Error::Migration(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -101,14 +97,14 @@ impl Error {
             Error::TooLarge(_) => "too_large",
             Error::Unavailable(_) => "unavailable",
             Error::Clockify { failure, .. } => failure.code(),
-            Error::Database(_) | Error::Sqlite(_) | Error::Migration(_) | Error::Internal(_) => "internal",
+            Error::Database(_) | Error::Migration(_) | Error::Internal(_) => "internal",
         }
     }
 
     /// The message a client may see: internal details never leave the server.
     pub fn public_message(&self) -> String {
         match self {
-            Error::Database(_) | Error::Sqlite(_) | Error::Migration(_) | Error::Internal(_) => {
+            Error::Database(_) | Error::Migration(_) | Error::Internal(_) => {
                 "internal error; see the server log".to_string()
             }
             other => other.to_string(),

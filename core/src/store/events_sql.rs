@@ -58,9 +58,6 @@ const FILTER: &str = "addon_key = $1 AND workspace_id = $2 \
 #[async_trait]
 impl EventStore for SqlStore {
     async fn record_events(&self, events: Vec<NewEvent>) -> Result<Vec<RecordedEvent>> {
-        if let Some(writer) = &self.sqlite_ingest {
-            return writer.record(events).await;
-        }
         let events = events.as_slice();
         let mut tx = self.begin_write().await?;
         // Earlier accepted events with the batch's dedupe keys, per installation and source:

@@ -13,7 +13,6 @@ pub mod flows;
 mod flows_sql;
 mod recording;
 mod sql;
-mod sqlite_ingest;
 
 use async_trait::async_trait;
 pub use bootstrap::BootstrapStore;

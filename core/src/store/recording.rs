@@ -1,6 +1,6 @@
-//! What recording a batch of deliveries decides, whichever database runs it: which events
-//! duplicate an earlier accepted one, and which get a flow job in which state. The SQL that
-//! both writers share lives here too.
+//! What recording a batch of deliveries decides, apart from the SQL that stores it: which
+//! events duplicate an earlier accepted one, and which get a flow job in which state; and the
+//! statements' fixed parts.
 
 use std::collections::HashMap;
 

@@ -12,7 +12,7 @@ use sqlx::{
     AnyPool, Executor, Row,
 };
 
-use super::{sqlite_ingest::SqliteIngest, Backend, Installation, Store, WebhookToken, WorkspaceDetails};
+use super::{Backend, Installation, Store, WebhookToken, WorkspaceDetails};
 use crate::{Error, Result};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -44,10 +44,12 @@ pub struct SqlStore {
     pool: AnyPool,
     /// Where write transactions run: on SQLite a pool of one connection, so writers queue
     /// here (in order, without sleeping) instead of in SQLite's busy handler, which backs off
-    /// in steps of milliseconds; on Postgres the same pool as everything else.
+    /// in steps of milliseconds; on Postgres the same pool as everything else. One writer
+    /// connection also keeps its page cache warm: SQLite drops a connection's whole cache
+    /// whenever another connection has written, so a second writer (tried for ingestion, on its
+    /// own thread) made both re-read their pages at every turn and halved the flows
+    /// throughput (docs/benchmarks.md).
     writer: AnyPool,
-    /// SQLite ingestion's own writer (a file database; an in-memory one records through sqlx).
-    pub(super) sqlite_ingest: Option<SqliteIngest>,
     backend: Backend,
 }
 
@@ -80,6 +82,8 @@ async fn open_pool(options: AnyConnectOptions, backend: Backend, connections: u3
     AnyPoolOptions::new()
         .max_connections(connections)
         .acquire_timeout(Duration::from_secs(10))
+        // A local file needs no ping before each use (a round trip to sqlx's worker thread).
+        .test_before_acquire(backend == Backend::Postgres)
         .after_connect(move |connection, _| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
@@ -126,27 +130,11 @@ impl SqlStore {
             Backend::Sqlite => open_pool(options, backend, 1, SQLITE_WRITER_CACHE_KIB).await?,
             Backend::Postgres => pool.clone(),
         };
-        let sqlite_ingest = match sqlite_file(&url) {
-            Some(path) if backend == Backend::Sqlite => {
-                Some(SqliteIngest::open(path, &sqlite_pragmas(SQLITE_WRITER_CACHE_KIB))?)
-            }
-            _ => None,
-        };
         if backend == Backend::Sqlite {
             let database = sqlite_file(&url).map(Path::to_path_buf);
-            tokio::spawn(checkpoint_periodically(
-                pool.clone(),
-                writer.clone(),
-                sqlite_ingest.clone(),
-                database,
-            ));
+            tokio::spawn(checkpoint_periodically(pool.clone(), writer.clone(), database));
         }
-        Ok(Self {
-            pool,
-            writer,
-            sqlite_ingest,
-            backend,
-        })
+        Ok(Self { pool, writer, backend })
     }
 
     /// A transaction that will write. On SQLite it takes the write lock at once
@@ -209,12 +197,7 @@ const CATCH_UP_PASSES: usize = 3;
 /// copied since the last rewind (20-40 ms with the writers held). So the database file at
 /// `database` is synced in the background after each catch-up pass, and the writer's pass
 /// flushes only its own few pages.
-async fn checkpoint_periodically(
-    pool: AnyPool,
-    writer: AnyPool,
-    ingest: Option<SqliteIngest>,
-    database: Option<PathBuf>,
-) {
+async fn checkpoint_periodically(pool: AnyPool, writer: AnyPool, database: Option<PathBuf>) {
     let mut ticks = tokio::time::interval(CHECKPOINT_EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let frame_limit = (WAL_SIZE_LIMIT_BYTES / 4096) as i64;
@@ -237,16 +220,8 @@ async fn checkpoint_periodically(
                     }
                 }
                 let started = std::time::Instant::now();
-                let held = match &ingest {
-                    Some(ingest) => ingest.checkpoint().await,
-                    None => sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                        .execute(&writer)
-                        .await
-                        .map(|_| started.elapsed())
-                        .map_err(Error::from),
-                };
-                match held {
-                    Ok(held) => metrics::histogram!("sqlite_wal_rewind_seconds").record(held.as_secs_f64()),
+                match sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&writer).await {
+                    Ok(_) => metrics::histogram!("sqlite_wal_rewind_seconds").record(started.elapsed().as_secs_f64()),
                     Err(error) => tracing::debug!(%error, "WAL checkpoint on the writer skipped"),
                 }
             }
