@@ -46,9 +46,8 @@ pub struct SqlStore {
     /// here (in order, without sleeping) instead of in SQLite's busy handler, which backs off
     /// in steps of milliseconds; on Postgres the same pool as everything else. One writer
     /// connection also keeps its page cache warm: SQLite drops a connection's whole cache
-    /// whenever another connection has written, so a second writer (tried for ingestion, on its
-    /// own thread) made both re-read their pages at every turn and halved the flows
-    /// throughput (docs/benchmarks.md).
+    /// whenever another connection has written, so two writers taking turns re-read their pages
+    /// at every turn (a second writer for ingestion was tried: docs/benchmarks.md).
     writer: AnyPool,
     backend: Backend,
 }
