@@ -2,7 +2,8 @@
 //! unique event ids, 64 connections, 1 KB and 20 KB bodies, to the real server binary on SQLite
 //! and on Postgres, and the same load to a bare axum handler that only answers 200 (the ceiling
 //! on this machine). Prints throughput, p50, p99, errors, the ratio to the bare handler, and the
-//! server's peak RSS.
+//! server's peak RSS. Beside each server run, the storage path alone (the same store recording
+//! batches, no HTTP): the most this machine's database lets the server take in.
 //!
 //! Run: `cargo bench -p server --bench ingest` (needs `wrk`; `scripts/setup.sh` installs it).
 //! `BENCH_SECONDS` (default 8) sets each run's length; Postgres is skipped when unreachable;
@@ -124,6 +125,51 @@ fn wrk(url: &str, script: &std::path::Path, seconds: u64) -> Run {
         p99_ms: millis(number_after("99%")),
         errors: non_2xx + socket_errors,
     }
+}
+
+/// The storage path alone: batches of [`CEILING_BATCH`] deliveries recorded one after another
+/// through the same store and writer connection the server uses, no HTTP. Its events per second
+/// bound what the server can take in on this machine with this database.
+const CEILING_BATCH: usize = 32;
+
+async fn storage_ceiling(database_url: &str, body_bytes: usize, seconds: u64) -> (f64, f64) {
+    use addon_core::store::{
+        events::{EventStore, NewEvent},
+        new_id, SqlStore,
+    };
+    let store = SqlStore::connect(database_url).await.expect("open the database");
+    let body = format!(
+        r#"{{"workspaceId":"{WORKSPACE}","description":"{}"}}"#,
+        "x".repeat(body_bytes.saturating_sub(80))
+    );
+    let started = std::time::Instant::now();
+    let mut recorded = 0usize;
+    while started.elapsed() < Duration::from_secs(seconds) {
+        let now = addon_core::lifecycle::now_millis();
+        let batch: Vec<NewEvent> = (0..CEILING_BATCH)
+            .map(|_| {
+                let id = new_id();
+                NewEvent {
+                    dedupe_key: addon_core::ingest::content_hash(&[id.as_bytes()]),
+                    id,
+                    addon_key: ADDON.into(),
+                    workspace_id: WORKSPACE.into(),
+                    source: addon_core::store::events::CLOCKIFY_SOURCE.into(),
+                    event_type: "NEW_TIME_ENTRY".into(),
+                    dedupe_since: now - 72 * 3_600_000,
+                    received_at: now,
+                    headers: r#"{"content-type":"application/json","clockify-signature":"[redacted]"}"#.into(),
+                    query: String::new(),
+                    body: body.clone(),
+                    queue_flow: true,
+                }
+            })
+            .collect();
+        store.record_events(&batch).await.expect("record a batch");
+        recorded += batch.len();
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    (recorded as f64 / elapsed, elapsed * 1e6 / recorded as f64)
 }
 
 /// Starts the server on `database_url` with the add-on installed; returns it, its port and the
@@ -286,6 +332,12 @@ async fn main() {
             } else {
                 url.clone()
             };
+            let ceiling_url = if *name == "sqlite" {
+                format!("sqlite://{}/ceiling.db", run_dir.display())
+            } else {
+                url.clone()
+            };
+            let (ceiling, micros) = storage_ceiling(&ceiling_url, body, seconds.min(4)).await;
             let (mut server, port, token) = start_server(&run_dir, &url, &signer).await;
             let script = wrk_script(&run_dir, &token, body);
             let run = wrk(
@@ -305,6 +357,10 @@ async fn main() {
                     figures.events_per_batch, figures.millis_per_batch, figures.rewinds, figures.millis_per_rewind
                 );
             }
+            println!(
+                "           storage alone (batches of {CEILING_BATCH}, no HTTP): {ceiling:.0} events/s, \
+                 {micros:.1} µs per event"
+            );
             if run.errors > 0 {
                 // Say why: the first error the server logged.
                 let log = std::fs::read_to_string(run_dir.join("server.log")).unwrap_or_default();

@@ -119,7 +119,7 @@ async fn build_state(config: Config) -> anyhow::Result<AppState> {
             ..BootstrapOptions::default()
         },
     );
-    let ingest = IngestWriter::start(store.clone());
+    let ingest = IngestWriter::start(store.clone())?;
     let guard = HttpGuard::new(HttpGuardConfig {
         allow_private_networks: config.http_allow_private_networks,
         ..HttpGuardConfig::default()

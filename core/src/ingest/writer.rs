@@ -13,7 +13,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::{
     store::{
         events::{NewEvent, RecordedEvent},
-        Store,
+        Backend, Store,
     },
     Error, Result,
 };
@@ -32,11 +32,31 @@ pub struct IngestWriter {
 }
 
 impl IngestWriter {
-    /// Starts the writer task on `store`.
-    pub fn start(store: Arc<dyn Store>) -> Self {
+    /// Starts the writer on `store`. On SQLite it gets a thread of its own: on the server's
+    /// runtime it was one task among every connection's, each of a batch's statements wakes it
+    /// from sqlx's SQLite thread, and under load such a wake waited behind the connections' work
+    /// in the runtime's shared queue, so a batch took about twice its working time
+    /// (docs/benchmarks.md). Its own single-threaded runtime runs it as soon as it is woken.
+    /// On Postgres it stays a task: a connection it opened would be driven by its runtime, and
+    /// the pool is shared with every other query.
+    pub fn start(store: Arc<dyn Store>) -> Result<Self> {
         let (sender, receiver) = mpsc::channel(QUEUE);
-        tokio::spawn(write_batches(store, receiver));
-        IngestWriter { sender }
+        if store.backend() == Backend::Postgres {
+            tokio::spawn(write_batches(store, receiver));
+            return Ok(IngestWriter { sender });
+        }
+        let cannot_start = |error: std::io::Error| Error::Internal(format!("cannot start the event writer: {error}"));
+        // Timers only (the pool's acquire timeout): with no I/O driver, a wake is a plain
+        // futex wake instead of a write to the driver's eventfd.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .map_err(cannot_start)?;
+        std::thread::Builder::new()
+            .name("ingest-writer".into())
+            .spawn(move || runtime.block_on(write_batches(store, receiver)))
+            .map_err(cannot_start)?;
+        Ok(IngestWriter { sender })
     }
 
     /// Records `event` (and its flow job) and returns once it is committed.
@@ -65,7 +85,7 @@ async fn write_batches(store: Arc<dyn Store>, mut receiver: mpsc::Receiver<(NewE
         let (events, replies): (Vec<NewEvent>, Vec<Reply>) = batch.into_iter().unzip();
         let started = Instant::now();
         let count = events.len();
-        let outcome = store.record_events(events).await;
+        let outcome = store.record_events(&events).await;
         metrics::histogram!("webhook_ingest_batch_events").record(count as f64);
         metrics::histogram!("webhook_ingest_batch_seconds").record(started.elapsed().as_secs_f64());
         match outcome {

@@ -6,7 +6,7 @@ use sqlx::{any::AnyRow, Row};
 use super::{
     bootstrap::{unit_state, BootstrapStore, Cursor, EntityPage, EntityRow, Job, NewUnit, ResourceProgress},
     sql::{contains_pattern, placeholders},
-    SqlStore,
+    SqlStore, Store,
 };
 use crate::Result;
 
@@ -58,7 +58,7 @@ impl BootstrapStore for SqlStore {
                  VALUES {} ON CONFLICT (addon_key, workspace_id, kind, entity_id) DO UPDATE SET \
                  parent_id = excluded.parent_id, name = excluded.name, data = excluded.data, \
                  fetched_at = excluded.fetched_at",
-                placeholders(chunk.len(), 8)
+                placeholders(self.backend(), chunk.len(), 8)
             );
             let mut query = sqlx::query(&sql);
             for entity in chunk {

@@ -115,7 +115,7 @@ pub trait EventStore: Send + Sync {
     /// Records a batch of deliveries in one transaction: each is a duplicate when an accepted
     /// event with its installation, source and dedupe key exists since its `dedupe_since`
     /// (earlier events of the same batch included); every accepted one gets a flow job.
-    async fn record_events(&self, events: Vec<NewEvent>) -> Result<Vec<RecordedEvent>>;
+    async fn record_events(&self, events: &[NewEvent]) -> Result<Vec<RecordedEvent>>;
 
     /// Counts a rejected delivery.
     async fn record_rejection(

@@ -57,8 +57,7 @@ const FILTER: &str = "addon_key = $1 AND workspace_id = $2 \
 
 #[async_trait]
 impl EventStore for SqlStore {
-    async fn record_events(&self, events: Vec<NewEvent>) -> Result<Vec<RecordedEvent>> {
-        let events = events.as_slice();
+    async fn record_events(&self, events: &[NewEvent]) -> Result<Vec<RecordedEvent>> {
         let mut tx = self.begin_write().await?;
         // Earlier accepted events with the batch's dedupe keys, per installation and source:
         // one query per group instead of one per event.
@@ -102,7 +101,7 @@ impl EventStore for SqlStore {
         for (chunk, outcomes) in
             cached_size_chunks(events, INSERT_CHUNK).zip(cached_size_chunks(&recorded, INSERT_CHUNK))
         {
-            let sql = format!("{EVENT_INSERT}{}", placeholders(chunk.len(), 11));
+            let sql = format!("{EVENT_INSERT}{}", placeholders(self.backend(), chunk.len(), 11));
             let mut query = sqlx::query(&sql);
             for (event, outcome) in chunk.iter().zip(outcomes) {
                 query = query
@@ -135,7 +134,7 @@ impl EventStore for SqlStore {
             recorded[*index].job_queued = flows_live[&installation];
         }
         for chunk in cached_size_chunks(&jobs, INSERT_CHUNK) {
-            let sql = format!("{JOB_INSERT}{}", placeholders(chunk.len(), 11));
+            let sql = format!("{JOB_INSERT}{}", placeholders(self.backend(), chunk.len(), 11));
             let mut query = sqlx::query(&sql);
             for (event, index) in chunk {
                 let (state, outcome) = new_job_state(recorded[*index].job_queued);
@@ -256,7 +255,7 @@ impl EventStore for SqlStore {
             // WHERE, SQLite scanned the installation's events instead); checked per row below.
             let sql = format!(
                 "SELECT * FROM webhook_events WHERE id IN {}",
-                placeholders(1, chunk.len())
+                placeholders(self.backend(), 1, chunk.len())
             );
             let mut query = sqlx::query(&sql);
             for id in chunk {

@@ -151,13 +151,18 @@ impl SqlStore {
     }
 }
 
-async fn insert_runs_in(tx: &mut sqlx::Transaction<'_, sqlx::Any>, runs: &[NewRun], now: i64) -> Result<()> {
+async fn insert_runs_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    runs: &[NewRun],
+    now: i64,
+) -> Result<()> {
     const COLUMNS: usize = 16;
     for chunk in cached_size_chunks(runs, 32) {
         let sql = format!(
             "INSERT INTO flow_runs (id, addon_key, workspace_id, flow_id, flow_version, event_id, event_type, \
              status, attempts, next_step, outputs, run_after, lease_until, created_at, updated_at, error) VALUES {}",
-            placeholders(chunk.len(), COLUMNS)
+            placeholders(backend, chunk.len(), COLUMNS)
         );
         let mut query = sqlx::query(&sql);
         for run in chunk {
@@ -447,7 +452,7 @@ impl FlowStore for SqlStore {
                 }
             }
         }
-        insert_runs_in(&mut tx, &runs, now).await?;
+        insert_runs_in(&mut tx, self.backend(), &runs, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -474,7 +479,7 @@ impl FlowStore for SqlStore {
 
     async fn insert_runs(&self, runs: &[NewRun], now: i64) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        insert_runs_in(&mut tx, runs, now).await?;
+        insert_runs_in(&mut tx, self.backend(), runs, now).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -66,12 +66,15 @@ const SQLITE_READER_CACHE_KIB: u32 = 2 * 1024;
 const SQLITE_WRITER_CACHE_KIB: u32 = 24 * 1024;
 
 /// SQLite's session settings for a connection with a page cache of `cache_kib`. WAL lets
-/// readers work while the single writer commits.
+/// readers work while the single writer commits. Temporary storage stays in memory: a
+/// multi-row INSERT inside a transaction keeps a statement journal (to undo that statement
+/// alone), which otherwise spilled into a temporary file created and deleted for each batch
+/// of events (docs/benchmarks.md).
 fn sqlite_pragmas(cache_kib: u32) -> String {
     format!(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; \
          PRAGMA cache_size = -{cache_kib}; PRAGMA wal_autocheckpoint = 0; \
-         PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES};"
+         PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES}; PRAGMA temp_store = MEMORY;"
     )
 }
 
@@ -264,7 +267,6 @@ pub fn contains_pattern(text: &str) -> String {
     pattern
 }
 
-/// `($1, $2, ...), ($n+1, ...)` for `rows` rows of `columns` binds (multi-row INSERTs).
 /// `items` in chunks whose lengths are powers of two, at most `max` (itself a power of two),
 /// largest first: 100 items go as 64, 32 and 4. A multi-row statement's text depends on its row
 /// count, and each text is prepared once per connection and cached; with every count from 1 to
@@ -285,11 +287,19 @@ pub(super) fn cached_size_chunks<T>(items: &[T], max: usize) -> impl Iterator<It
     })
 }
 
-pub(super) fn placeholders(rows: usize, columns: usize) -> String {
+/// The binds of a multi-row statement: `rows` rows of `columns` each, `($1, $2, ...), ($n+1,
+/// ...)` on Postgres and `(?, ?, ...), (?, ...)` on SQLite, where they are numbered in order.
+/// SQLite looks a named bind (`$7`) up by a linear search of the statement's names, and sqlx
+/// asks for every bind's name at every execution, so a 128-row insert spent more time there
+/// than in the insert (docs/benchmarks.md); nameless binds are found at once.
+pub(super) fn placeholders(backend: Backend, rows: usize, columns: usize) -> String {
     (0..rows)
         .map(|row| {
             let binds: Vec<String> = (1..=columns)
-                .map(|column| format!("${}", row * columns + column))
+                .map(|column| match backend {
+                    Backend::Postgres => format!("${}", row * columns + column),
+                    Backend::Sqlite => "?".to_string(),
+                })
                 .collect();
             format!("({})", binds.join(", "))
         })
@@ -544,7 +554,8 @@ impl Store for SqlStore {
 mod tests {
     use std::path::Path;
 
-    use super::{cached_size_chunks, sqlite_file};
+    use super::{cached_size_chunks, placeholders, sqlite_file};
+    use crate::store::Backend;
 
     #[test]
     fn sqlite_urls_name_their_file_unless_in_memory() {
@@ -556,6 +567,13 @@ mod tests {
         assert_eq!(sqlite_file("sqlite:b.db"), Some(Path::new("b.db")));
         assert_eq!(sqlite_file("sqlite::memory:"), None);
         assert_eq!(sqlite_file("sqlite://shared?mode=memory&cache=shared"), None);
+    }
+
+    #[test]
+    fn multi_row_binds_are_numbered_on_postgres_and_nameless_on_sqlite() {
+        assert_eq!(placeholders(Backend::Postgres, 2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(placeholders(Backend::Sqlite, 2, 3), "(?, ?, ?), (?, ?, ?)");
+        assert_eq!(placeholders(Backend::Sqlite, 1, 1), "(?)");
     }
 
     fn sizes(count: usize, max: usize) -> Vec<usize> {

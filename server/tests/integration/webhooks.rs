@@ -407,7 +407,7 @@ async fn retention_deletes_old_events_in_batches(app: &TestApp) {
             queue_flow: true,
         })
         .collect();
-    app.store.record_events(events.clone()).await.unwrap();
+    app.store.record_events(&events).await.unwrap();
     let deleted = retention::sweep(app.store.as_ref(), &SettingOverrides::new(), now)
         .await
         .unwrap();
@@ -459,7 +459,7 @@ async fn duplicates_are_decided_within_and_across_batches(app: &TestApp) {
         event("k2", now, 0),
         event("k1", now, 0),
     ];
-    let recorded = app.store.record_events(first.to_vec()).await.unwrap();
+    let recorded = app.store.record_events(&first).await.unwrap();
     let statuses: Vec<&str> = recorded.iter().map(|outcome| outcome.status.as_str()).collect();
     assert_eq!(statuses, ["accepted", "duplicate", "accepted", "duplicate"]);
     assert_eq!(recorded[1].duplicate_of.as_deref(), Some(first[0].id.as_str()));
@@ -472,14 +472,14 @@ async fn duplicates_are_decided_within_and_across_batches(app: &TestApp) {
         event("k3", now + 10, 0),
         event("k3", now + 10, 0),
     ];
-    let recorded = app.store.record_events(second.to_vec()).await.unwrap();
+    let recorded = app.store.record_events(&second).await.unwrap();
     let statuses: Vec<&str> = recorded.iter().map(|outcome| outcome.status.as_str()).collect();
     assert_eq!(statuses, ["duplicate", "accepted", "accepted", "duplicate"]);
     assert_eq!(recorded[0].duplicate_of.as_deref(), Some(first[0].id.as_str()));
     assert_eq!(recorded[3].duplicate_of.as_deref(), Some(second[2].id.as_str()));
     // A duplicate of an accepted event from an earlier batch, inside the batch that repeats it.
     let third = [event("k2", now + 20, 0), event("k2", now + 20, 0)];
-    let recorded = app.store.record_events(third.to_vec()).await.unwrap();
+    let recorded = app.store.record_events(&third).await.unwrap();
     let oldest_k2 = first[2].id.as_str();
     assert_eq!(
         recorded[0].duplicate_of.as_deref(),
