@@ -169,6 +169,8 @@ async fn storage_ceiling(database_url: &str, body_bytes: usize, seconds: u64) ->
         recorded += batch.len();
     }
     let elapsed = started.elapsed().as_secs_f64();
+    // Also ends its background checkpoints.
+    store.pool().close().await;
     (recorded as f64 / elapsed, elapsed * 1e6 / recorded as f64)
 }
 
