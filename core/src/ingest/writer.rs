@@ -25,7 +25,7 @@ const QUEUE: usize = 4096;
 
 type Reply = oneshot::Sender<Result<RecordedEvent, String>>;
 
-/// Hands deliveries to the writer task. Cheap to clone.
+/// Hands deliveries to the writer. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct IngestWriter {
     sender: mpsc::Sender<(NewEvent, Reply)>,

@@ -53,9 +53,9 @@ pub struct SqlStore {
 }
 
 /// How large SQLite's WAL may grow before the checkpointer holds the writers to rewind it, and
-/// what a rewound WAL file is cut back to. Under the ingestion benchmark (1 KB bodies) each
-/// rewind held the writer for 7-9 ms (measured with the ingestion writer tried on 2026-11-30); since the database file is
-/// synced before the writer's pass, a larger limit means fewer holds, not longer ones
+/// what a rewound WAL file is cut back to. Under the ingestion benchmark each rewind held the
+/// writer for 6-8 ms at 1 KB bodies and about 30 ms at 20 KB (2026-11-30); since the database
+/// file is synced before the writer's pass, a larger limit means fewer holds, not longer ones
 /// (docs/benchmarks.md).
 const WAL_SIZE_LIMIT_BYTES: u64 = 256 * 1024 * 1024;
 
@@ -290,8 +290,9 @@ pub(super) fn cached_size_chunks<T>(items: &[T], max: usize) -> impl Iterator<It
 /// The binds of a multi-row statement: `rows` rows of `columns` each, `($1, $2, ...), ($n+1,
 /// ...)` on Postgres and `(?, ?, ...), (?, ...)` on SQLite, where they are numbered in order.
 /// SQLite looks a named bind (`$7`) up by a linear search of the statement's names, and sqlx
-/// asks for every bind's name at every execution, so a 128-row insert spent more time there
-/// than in the insert (docs/benchmarks.md); nameless binds are found at once.
+/// asks for every bind's name at every execution, so a multi-row insert's lookups grew with the
+/// square of its binds (9% of the writer's SQLite thread under the ingest benchmark,
+/// docs/benchmarks.md); nameless binds are found at once.
 pub(super) fn placeholders(backend: Backend, rows: usize, columns: usize) -> String {
     (0..rows)
         .map(|row| {
