@@ -1,5 +1,5 @@
 //! What ingestion stores: every accepted or duplicate delivery (raw body, redacted headers),
-//! a flow job per accepted event in the same transaction, counts of rejections (never their
+//! a flow job per accepted event (when a flow could run) in the same transaction, counts of rejections (never their
 //! bodies), the workspace webhooks created through the API, and custom sources.
 
 use async_trait::async_trait;
@@ -48,7 +48,7 @@ pub struct RecordedEvent {
     /// The earlier event this one duplicates.
     pub duplicate_of: Option<String>,
     /// Whether a flow job waits for the matcher (false for a duplicate, with flows off, or
-    /// when the installation has no published flow).
+    /// when the installation has no published, enabled flow: then no job is written).
     pub job_queued: bool,
 }
 
@@ -114,7 +114,8 @@ pub struct SourceRow {
 pub trait EventStore: Send + Sync {
     /// Records a batch of deliveries in one transaction: each is a duplicate when an accepted
     /// event with its installation, source and dedupe key exists since its `dedupe_since`
-    /// (earlier events of the same batch included); every accepted one gets a flow job.
+    /// (earlier events of the same batch included); every accepted one gets a flow job when
+    /// flows are on and its installation has a published, enabled flow.
     async fn record_events(&self, events: &[NewEvent]) -> Result<Vec<RecordedEvent>>;
 
     /// Counts a rejected delivery.

@@ -7,7 +7,8 @@ use sqlx::{any::AnyRow, Row};
 
 use super::{
     events::{EventFilter, EventPage, EventStore, NewEvent, RecordedEvent, SourceRow, StoredEvent},
-    recording::{flow_job_events, new_job_state, EarlierEvents, EVENT_INSERT, JOB_INSERT, LIVE_FLOW},
+    flows::job_state,
+    recording::{flow_job_events, EarlierEvents, EVENT_INSERT, JOB_INSERT, LIVE_FLOW},
     sql::{cached_size_chunks, contains_pattern, placeholders},
     SqlStore, Store, WebhookToken,
 };
@@ -119,9 +120,9 @@ impl EventStore for SqlStore {
             }
             query.execute(&mut *tx).await?;
         }
-        let jobs = flow_job_events(events, &recorded);
         let mut flows_live: HashMap<(&str, &str), bool> = HashMap::new();
-        for (event, index) in &jobs {
+        let mut jobs = Vec::new();
+        for (event, index) in flow_job_events(events, &recorded) {
             let installation = (event.addon_key.as_str(), event.workspace_id.as_str());
             if let Entry::Vacant(slot) = flows_live.entry(installation) {
                 let live: Option<String> = sqlx::query_scalar(LIVE_FLOW)
@@ -131,13 +132,15 @@ impl EventStore for SqlStore {
                     .await?;
                 slot.insert(live.is_some());
             }
-            recorded[*index].job_queued = flows_live[&installation];
+            if flows_live[&installation] {
+                recorded[index].job_queued = true;
+                jobs.push(event);
+            }
         }
         for chunk in cached_size_chunks(&jobs, INSERT_CHUNK) {
-            let sql = format!("{JOB_INSERT}{}", placeholders(self.backend(), chunk.len(), 11));
+            let sql = format!("{JOB_INSERT}{}", placeholders(self.backend(), chunk.len(), 10));
             let mut query = sqlx::query(&sql);
-            for (event, index) in chunk {
-                let (state, outcome) = new_job_state(recorded[*index].job_queued);
+            for event in chunk {
                 query = query
                     .bind(new_id())
                     .bind(&event.addon_key)
@@ -145,8 +148,7 @@ impl EventStore for SqlStore {
                     .bind(&event.id)
                     .bind(&event.source)
                     .bind(&event.event_type)
-                    .bind(state)
-                    .bind(outcome)
+                    .bind(job_state::QUEUED)
                     .bind(0i64)
                     .bind(event.received_at)
                     .bind(event.received_at);

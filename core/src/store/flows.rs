@@ -37,9 +37,9 @@ pub mod job_state {
     pub const DONE: &str = "done";
 }
 
-/// A job's outcome when its installation has no published, enabled flow. Ingestion records
-/// such a job as done at once (it checks in the same transaction), so the matcher never
-/// claims it; the matcher gives the same outcome when the last flow went away meanwhile.
+/// A job's outcome when its installation has no published, enabled flow by the time the
+/// matcher claims it (the last one went away after the event was recorded). Ingestion queues
+/// no job at all for an installation without such a flow (it checks in the same transaction).
 pub const NO_PUBLISHED_FLOW: &str = "no flow is published and enabled";
 
 /// A flow as stored.

@@ -1,20 +1,17 @@
 //! What recording a batch of deliveries decides, apart from the SQL that stores it: which
-//! events duplicate an earlier accepted one, and which get a flow job in which state; and the
-//! statements' fixed parts.
+//! events duplicate an earlier accepted one, and which may get a flow job; and the statements'
+//! fixed parts.
 
 use std::collections::HashMap;
 
-use super::{
-    events::{event_status, NewEvent, RecordedEvent},
-    flows::{job_state, NO_PUBLISHED_FLOW},
-};
+use super::events::{event_status, NewEvent, RecordedEvent};
 
 /// The columns of a new `webhook_events` row, in bind order (11).
 pub(super) const EVENT_INSERT: &str = "INSERT INTO webhook_events (id, addon_key, workspace_id, source, \
      event_type, dedupe_key, status, received_at, headers, query, body) VALUES ";
-/// The columns of a new `flow_jobs` row, in bind order (11).
+/// The columns of a new, queued `flow_jobs` row, in bind order (10).
 pub(super) const JOB_INSERT: &str = "INSERT INTO flow_jobs (id, addon_key, workspace_id, event_id, source, \
-     event_type, state, outcome, attempts, run_after, created_at) VALUES ";
+     event_type, state, attempts, run_after, created_at) VALUES ";
 /// Whether an installation (`$1`, `$2`) has a published, enabled flow.
 pub(super) const LIVE_FLOW: &str = "SELECT id FROM flows WHERE addon_key = $1 AND workspace_id = $2 \
      AND enabled <> 0 AND published_version IS NOT NULL LIMIT 1";
@@ -79,7 +76,10 @@ impl<'a> EarlierEvents<'a> {
     }
 }
 
-/// The events that get a flow job (accepted, with flows on), each with its index in the batch.
+/// The events that get a flow job if their installation has a published, enabled flow
+/// (accepted, with flows on), each with its index in the batch. Without such a flow nothing is
+/// queued: a job would only be marked done at once, and its rows cost more to write than the
+/// event's own (docs/benchmarks.md).
 pub(super) fn flow_job_events<'a>(events: &'a [NewEvent], recorded: &[RecordedEvent]) -> Vec<(&'a NewEvent, usize)> {
     events
         .iter()
@@ -88,15 +88,4 @@ pub(super) fn flow_job_events<'a>(events: &'a [NewEvent], recorded: &[RecordedEv
         .filter(|(_, (event, outcome))| event.queue_flow && outcome.duplicate_of.is_none())
         .map(|(index, (event, _))| (event, index))
         .collect()
-}
-
-/// A new job's state and outcome. An installation without a published, enabled flow gets its
-/// jobs recorded as done, with the matcher's outcome, instead of queued for the matcher to
-/// claim and complete.
-pub(super) fn new_job_state(queued: bool) -> (&'static str, Option<&'static str>) {
-    if queued {
-        (job_state::QUEUED, None)
-    } else {
-        (job_state::DONE, Some(NO_PUBLISHED_FLOW))
-    }
 }

@@ -9,6 +9,7 @@ use addon_core::{
     sources::{self, HmacAlgorithm, Scheme, SignatureEncoding},
     store::{
         events::{EventFilter, NewEvent, SourceRow},
+        flows::FlowRow,
         new_id,
     },
 };
@@ -29,6 +30,43 @@ async fn install(app: &TestApp, addon: &str) -> String {
         .await;
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     token
+}
+
+/// Publishes an enabled flow in `addon`'s installation, so accepted events queue flow jobs
+/// (without one, ingestion queues nothing). Its condition never holds: it starts no run.
+async fn publish_a_flow(app: &TestApp, addon: &str) {
+    let definition = json!({
+        "name": "Never runs",
+        "trigger": { "eventTypes": ["NEW_TIME_ENTRY"] },
+        "conditions": { "combine": "all", "groups": [
+            { "combine": "all", "rules": [ { "path": "$.body.id", "operator": "equals", "value": "no such id" } ] }
+        ] },
+        "actions": []
+    })
+    .to_string();
+    let id = new_id();
+    let now = addon_core::lifecycle::now_millis();
+    app.store
+        .save_flow(&FlowRow {
+            id: id.clone(),
+            addon_key: addon.into(),
+            workspace_id: WORKSPACE.into(),
+            name: "Never runs".into(),
+            enabled: true,
+            draft: definition.clone(),
+            published_version: None,
+            published: None,
+            created_at: now,
+            updated_at: now,
+        })
+        .await
+        .unwrap();
+    let version = app
+        .store
+        .publish_flow(addon, WORKSPACE, &id, &definition, now)
+        .await
+        .unwrap();
+    assert_eq!(version, Some(1));
 }
 
 async fn deliver(
@@ -72,6 +110,7 @@ async fn expect_refusal(response: reqwest::Response, status: u16, code: &str) {
 
 async fn clockify_bodies_are_kept_and_duplicates_do_not_rerun(app: &TestApp) {
     let token = install(app, "universal-webhook").await;
+    publish_a_flow(app, "universal-webhook").await;
     for (event, body) in [
         ("NEW_TIME_ENTRY", NEW_TIME_ENTRY),
         ("TIME_ENTRY_UPDATED", TIME_ENTRY_UPDATED),
@@ -110,24 +149,13 @@ async fn clockify_bodies_are_kept_and_duplicates_do_not_rerun(app: &TestApp) {
     let headers: Value = serde_json::from_str(&entry.headers).unwrap();
     assert_eq!(headers["clockify-signature"], "[redacted]");
     assert_eq!(headers["clockify-webhook-event-type"], "NEW_TIME_ENTRY");
-    // No flow is published here, so ingestion recorded the job as done, in its own transaction.
+    // Its one flow job, queued in the event's own transaction.
     let outcomes = app
         .store
         .flow_job_outcomes("universal-webhook", WORKSPACE, &entry.id)
         .await
         .unwrap();
-    assert_eq!(
-        outcomes,
-        vec![(
-            "done".to_string(),
-            Some(addon_core::store::flows::NO_PUBLISHED_FLOW.to_string())
-        )]
-    );
-    // The writer's group commits are measured.
-    let metrics = app.metrics().await;
-    for name in ["webhook_ingest_batch_events", "webhook_ingest_batch_seconds"] {
-        assert!(metrics.contains(name), "{name} missing from /metrics");
-    }
+    assert_eq!(outcomes.len(), 1, "{outcomes:?}");
     // Replay queues the flow job again.
     let queued = app
         .store
@@ -138,11 +166,25 @@ async fn clockify_bodies_are_kept_and_duplicates_do_not_rerun(app: &TestApp) {
 }
 crate::on_both_backends!(clockify_bodies_are_kept_and_duplicates_do_not_rerun);
 
-/// Turning flows off in Clockify's settings takes effect on the next delivery: it is logged
-/// but queues no flow job; turning them on again queues again.
+/// Without a published, enabled flow a delivery is logged but queues no flow job. Turning
+/// flows off in Clockify's settings takes effect on the next delivery the same way; turning
+/// them on again queues again.
 async fn flows_off_queues_no_flow_jobs(app: &TestApp) {
     let addon = "api-studio";
     let token = install(app, addon).await;
+    let body = |id: &str| json!({ "id": id, "description": "x" }).to_string();
+    assert_eq!(
+        deliver(app, addon, Some(&token), Some("NEW_TAG"), &body("no flow yet"))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.store.count_flow_jobs(addon, WORKSPACE).await.unwrap(),
+        0,
+        "no flow is published"
+    );
+    publish_a_flow(app, addon).await;
     let set_flows = |enabled: bool| {
         let settings = json!({
             "addonId": ADDON_ID, "workspaceId": WORKSPACE,
@@ -161,7 +203,6 @@ async fn flows_off_queues_no_flow_jobs(app: &TestApp) {
         }
     };
     set_flows(false).await;
-    let body = |id: &str| json!({ "id": id, "description": "x" }).to_string();
     assert_eq!(
         deliver(app, addon, Some(&token), Some("NEW_TAG"), &body("a"))
             .await
@@ -177,7 +218,7 @@ async fn flows_off_queues_no_flow_jobs(app: &TestApp) {
         200
     );
     assert_eq!(app.store.count_flow_jobs(addon, WORKSPACE).await.unwrap(), 1);
-    assert_eq!(stored(app, addon).await.len(), 2, "both are logged");
+    assert_eq!(stored(app, addon).await.len(), 3, "all are logged");
 }
 crate::on_both_backends!(flows_off_queues_no_flow_jobs);
 
@@ -438,6 +479,7 @@ crate::on_both_backends!(retention_deletes_old_events_in_batches);
 /// event; only accepted events queue a flow job.
 async fn duplicates_are_decided_within_and_across_batches(app: &TestApp) {
     install(app, "universal-webhook").await;
+    publish_a_flow(app, "universal-webhook").await;
     let now = addon_core::lifecycle::now_millis();
     let event = |key: &str, received_at: i64, dedupe_since: i64| NewEvent {
         id: new_id(),
