@@ -8,7 +8,9 @@ use sqlx::{any::AnyRow, Row};
 use super::{
     events::{EventFilter, EventPage, EventStore, NewEvent, RecordedEvent, SourceRow, StoredEvent},
     flows::job_state,
-    recording::{flow_job_events, EarlierEvents, EVENT_INSERT, JOB_INSERT, LIVE_FLOW},
+    recording::{
+        dedupe_hash, dedupe_slot, flow_job_events, DedupeSlot, EarlierEvents, EVENT_INSERT, JOB_INSERT, LIVE_FLOW,
+    },
     sql::{cached_size_chunks, contains_pattern, placeholders},
     SqlStore, Store, WebhookToken,
 };
@@ -16,7 +18,7 @@ use crate::Result;
 
 /// Most dedupe keys (or ids) per lookup query (a power of two, see `cached_size_chunks`).
 const DEDUPE_CHUNK: usize = 256;
-/// Most rows per multi-row INSERT (11 binds each; SQLite allows 32766 binds).
+/// Most rows per multi-row INSERT (12 binds each; SQLite allows 32766 binds).
 const INSERT_CHUNK: usize = 128;
 
 fn event_from_row(row: &AnyRow) -> Result<StoredEvent> {
@@ -60,41 +62,60 @@ const FILTER: &str = "addon_key = $1 AND workspace_id = $2 \
 impl EventStore for SqlStore {
     async fn record_events(&self, events: &[NewEvent]) -> Result<Vec<RecordedEvent>> {
         let mut tx = self.begin_write().await?;
-        // Earlier accepted events with the batch's dedupe keys, per installation and source:
-        // one query per group instead of one per event.
+        // Earlier accepted events with the batch's dedupe keys, found by their hashes, a
+        // chunk of the batch per query. A key's window starts at the earliest `dedupe_since`
+        // among the batch's deliveries with that key; `decide` applies each one's own.
         let mut earlier = EarlierEvents::default();
-        let mut groups: HashMap<(&str, &str, &str), Vec<&NewEvent>> = HashMap::new();
+        let mut since: HashMap<DedupeSlot<'_>, i64> = HashMap::new();
         for event in events {
-            groups
-                .entry((&event.addon_key, &event.workspace_id, &event.source))
-                .or_default()
-                .push(event);
+            let at = since.entry(dedupe_slot(event)).or_insert(event.dedupe_since);
+            *at = (*at).min(event.dedupe_since);
         }
-        for ((addon_key, workspace_id, source), members) in &groups {
-            let since = members.iter().map(|event| event.dedupe_since).min().unwrap_or(0);
-            for chunk in cached_size_chunks(members, DEDUPE_CHUNK) {
-                // Equality on every column of `webhook_events_by_dedupe` and nothing else: with a
-                // `received_at` range here, SQLite chose the time index and read every event
-                // of the window for each batch (ingestion slowed as the log grew). The window
-                // is applied in `EarlierEvents`; a key rarely has more than one row.
-                let keys: Vec<String> = (0..chunk.len()).map(|index| format!("${}", index + 4)).collect();
-                let sql = format!(
-                    "SELECT id, dedupe_key, received_at, status FROM webhook_events WHERE addon_key = $1 \
-                     AND workspace_id = $2 AND source = $3 AND dedupe_key IN ({})",
-                    keys.join(", ")
+        let hashes: Vec<i64> = events.iter().map(|event| dedupe_hash(dedupe_slot(event))).collect();
+        for (chunk, chunk_hashes) in
+            cached_size_chunks(events, DEDUPE_CHUNK).zip(cached_size_chunks(&hashes, DEDUPE_CHUNK))
+        {
+            // The hash alone, not a `received_at` range too: with one, SQLite chose the time
+            // index and read every event of the window for each batch (ingestion slowed as the
+            // log grew). The window is applied in `EarlierEvents`; a hash rarely has more than
+            // one row.
+            let sql = format!(
+                "SELECT id, addon_key, workspace_id, source, dedupe_key, received_at, status FROM webhook_events \
+                 WHERE dedupe_hash IN {}",
+                placeholders(self.backend(), 1, chunk.len())
+            );
+            let mut query = sqlx::query(&sql);
+            for hash in chunk_hashes {
+                query = query.bind(*hash);
+            }
+            for row in query.fetch_all(&mut *tx).await? {
+                let stored: (String, String, String, String) = (
+                    row.try_get("addon_key")?,
+                    row.try_get("workspace_id")?,
+                    row.try_get("source")?,
+                    row.try_get("dedupe_key")?,
                 );
-                let mut query = sqlx::query(&sql).bind(*addon_key).bind(*workspace_id).bind(*source);
-                for event in chunk {
-                    query = query.bind(&event.dedupe_key);
-                }
-                for row in query.fetch_all(&mut *tx).await? {
-                    let key: String = row.try_get("dedupe_key")?;
-                    let Some(event) = chunk.iter().find(|event| event.dedupe_key == key) else {
-                        continue;
-                    };
-                    let status: String = row.try_get("status")?;
-                    earlier.note(event, row.try_get("id")?, &status, row.try_get("received_at")?, since);
-                }
+                // A hash collision is only a wasted read: the columns themselves must match.
+                let Some(event) = chunk.iter().find(|event| {
+                    dedupe_slot(event)
+                        == (
+                            stored.0.as_str(),
+                            stored.1.as_str(),
+                            stored.2.as_str(),
+                            stored.3.as_str(),
+                        )
+                }) else {
+                    continue;
+                };
+                let status: String = row.try_get("status")?;
+                let window_start = since[&dedupe_slot(event)];
+                earlier.note(
+                    event,
+                    row.try_get("id")?,
+                    &status,
+                    row.try_get("received_at")?,
+                    window_start,
+                );
             }
         }
         let mut recorded = earlier.decide(events);
@@ -102,7 +123,7 @@ impl EventStore for SqlStore {
         for (chunk, outcomes) in
             cached_size_chunks(events, INSERT_CHUNK).zip(cached_size_chunks(&recorded, INSERT_CHUNK))
         {
-            let sql = format!("{EVENT_INSERT}{}", placeholders(self.backend(), chunk.len(), 11));
+            let sql = format!("{EVENT_INSERT}{}", placeholders(self.backend(), chunk.len(), 12));
             let mut query = sqlx::query(&sql);
             for (event, outcome) in chunk.iter().zip(outcomes) {
                 query = query
@@ -112,6 +133,7 @@ impl EventStore for SqlStore {
                     .bind(&event.source)
                     .bind(&event.event_type)
                     .bind(&event.dedupe_key)
+                    .bind(dedupe_hash(dedupe_slot(event)))
                     .bind(&outcome.status)
                     .bind(event.received_at)
                     .bind(&event.headers)
@@ -522,6 +544,41 @@ impl EventStore for SqlStore {
             .fetch_optional(self.pool())
             .await?;
         row.as_ref().map(source_from_row).transpose()
+    }
+}
+
+/// Gives events stored before `dedupe_hash` existed their hash, a few hundred per transaction
+/// (the migration that added the column cannot: SQL has no SHA-256). Until then such an event
+/// would not be found as an earlier delivery. Returns how many it filled in.
+pub(super) async fn fill_in_dedupe_hashes(pool: &sqlx::AnyPool) -> Result<u64> {
+    let mut filled = 0;
+    loop {
+        let rows = sqlx::query(
+            "SELECT id, addon_key, workspace_id, source, dedupe_key FROM webhook_events \
+             WHERE dedupe_hash IS NULL LIMIT 500",
+        )
+        .fetch_all(pool)
+        .await?;
+        if rows.is_empty() {
+            return Ok(filled);
+        }
+        let mut tx = pool.begin().await?;
+        for row in &rows {
+            let id: String = row.try_get("id")?;
+            let (addon_key, workspace_id, source, dedupe_key): (String, String, String, String) = (
+                row.try_get("addon_key")?,
+                row.try_get("workspace_id")?,
+                row.try_get("source")?,
+                row.try_get("dedupe_key")?,
+            );
+            sqlx::query("UPDATE webhook_events SET dedupe_hash = $1 WHERE id = $2")
+                .bind(dedupe_hash((&addon_key, &workspace_id, &source, &dedupe_key)))
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        filled += rows.len() as u64;
     }
 }
 

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use super::events::{event_status, NewEvent, RecordedEvent};
 
-/// The columns of a new `webhook_events` row, in bind order (11).
+/// The columns of a new `webhook_events` row, in bind order (12).
 pub(super) const EVENT_INSERT: &str = "INSERT INTO webhook_events (id, addon_key, workspace_id, source, \
-     event_type, dedupe_key, status, received_at, headers, query, body) VALUES ";
+     event_type, dedupe_key, dedupe_hash, status, received_at, headers, query, body) VALUES ";
 /// The columns of a new, queued `flow_jobs` row, in bind order (10).
 pub(super) const JOB_INSERT: &str = "INSERT INTO flow_jobs (id, addon_key, workspace_id, event_id, source, \
      event_type, state, attempts, run_after, created_at) VALUES ";
@@ -17,9 +17,10 @@ pub(super) const LIVE_FLOW: &str = "SELECT id FROM flows WHERE addon_key = $1 AN
      AND enabled <> 0 AND published_version IS NOT NULL LIMIT 1";
 
 /// Where a dedupe key applies: installation, source and key.
-type DedupeSlot<'a> = (&'a str, &'a str, &'a str, &'a str);
+pub(super) type DedupeSlot<'a> = (&'a str, &'a str, &'a str, &'a str);
 
-fn slot(event: &NewEvent) -> DedupeSlot<'_> {
+/// The dedupe slot of `event`.
+pub(super) fn dedupe_slot(event: &NewEvent) -> DedupeSlot<'_> {
     (
         event.addon_key.as_str(),
         event.workspace_id.as_str(),
@@ -41,7 +42,7 @@ impl<'a> EarlierEvents<'a> {
         if status != event_status::ACCEPTED || received_at < since {
             return;
         }
-        let slot = slot(event);
+        let slot = dedupe_slot(event);
         if self.oldest.get(&slot).is_none_or(|(_, at)| received_at < *at) {
             self.oldest.insert(slot, (id, received_at));
         }
@@ -53,7 +54,7 @@ impl<'a> EarlierEvents<'a> {
         events
             .iter()
             .map(|event| {
-                let slot = slot(event);
+                let slot = dedupe_slot(event);
                 let duplicate_of = self
                     .oldest
                     .get(&slot)
@@ -88,4 +89,43 @@ pub(super) fn flow_job_events<'a>(events: &'a [NewEvent], recorded: &[RecordedEv
         .filter(|(_, (event, outcome))| event.queue_flow && outcome.duplicate_of.is_none())
         .map(|(index, (event, _))| (event, index))
         .collect()
+}
+
+/// What `webhook_events_by_dedupe_hash` indexes: the first 8 bytes of the SHA-256 of a dedupe
+/// slot's parts (each followed by a NUL), as a signed 64-bit integer (the type both databases
+/// index). Rows found by it are compared on the columns themselves.
+pub(super) fn dedupe_hash((addon_key, workspace_id, source, dedupe_key): DedupeSlot<'_>) -> i64 {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for part in [addon_key, workspace_id, source, dedupe_key] {
+        hasher.update(part.as_bytes());
+        hasher.update([0u8]);
+    }
+    let digest = hasher.finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dedupe_hash;
+
+    #[test]
+    fn dedupe_hashes_are_fixed_and_differ_by_every_part() {
+        let base = dedupe_hash(("api-studio", "w1", "clockify", "k"));
+        // Stored rows keep their hashes: the function must never change. (Python:
+        // struct.unpack('>q', sha256(b'api-studio\0w1\0clockify\0k\0').digest()[:8]))
+        assert_eq!(base, -5716940838088021250);
+        for other in [
+            ("universal-webhook", "w1", "clockify", "k"),
+            ("api-studio", "w2", "clockify", "k"),
+            ("api-studio", "w1", "source", "k"),
+            ("api-studio", "w1", "clockify", "k2"),
+            // The same bytes split differently.
+            ("api-studio", "w1c", "lockify", "k"),
+        ] {
+            assert_ne!(base, dedupe_hash(other), "{other:?}");
+        }
+    }
 }

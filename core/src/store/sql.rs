@@ -128,6 +128,10 @@ impl SqlStore {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
+        let filled = super::events_sql::fill_in_dedupe_hashes(&pool).await?;
+        if filled > 0 {
+            tracing::info!(events = filled, "stored events got their dedupe hashes");
+        }
         let writer = match backend {
             Backend::Sqlite => open_pool(options, backend, 1, SQLITE_WRITER_CACHE_KIB).await?,
             Backend::Postgres => pool.clone(),

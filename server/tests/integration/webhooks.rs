@@ -540,6 +540,63 @@ async fn duplicates_are_decided_within_and_across_batches(app: &TestApp) {
 }
 crate::on_both_backends!(duplicates_are_decided_within_and_across_batches);
 
+/// Events stored before duplicates were found by a hash (the column empty, as the migration
+/// leaves them) get their hash when the store is opened, and still count as earlier deliveries.
+async fn events_stored_before_the_dedupe_hash_still_count(app: &TestApp) {
+    use addon_core::store::{events::EventStore, SqlStore};
+    install(app, "universal-webhook").await;
+    let now = addon_core::lifecycle::now_millis();
+    let event = |key: &str, received_at: i64| NewEvent {
+        id: new_id(),
+        addon_key: "universal-webhook".into(),
+        workspace_id: WORKSPACE.into(),
+        source: "clockify".into(),
+        event_type: "NEW_TAG".into(),
+        dedupe_key: key.into(),
+        dedupe_since: now - 3_600_000,
+        received_at,
+        headers: "{}".into(),
+        query: String::new(),
+        body: "{}".into(),
+        queue_flow: false,
+    };
+    let old = event("stored before the upgrade", now);
+    let recorded = app.store.record_events(std::slice::from_ref(&old)).await.unwrap();
+    assert_eq!(recorded[0].status, "accepted");
+    // What the migration leaves: every stored event without its hash.
+    let forget_hashes = || async {
+        let raw = SqlStore::connect(&app.database_url).await.unwrap();
+        sqlx::query("UPDATE webhook_events SET dedupe_hash = NULL")
+            .execute(raw.pool())
+            .await
+            .unwrap();
+        raw.pool().close().await;
+    };
+    forget_hashes().await;
+    // Without its hash the stored event is not found: the same key is accepted again.
+    let recorded = app
+        .store
+        .record_events(&[event("stored before the upgrade", now + 1)])
+        .await
+        .unwrap();
+    assert_eq!(recorded[0].status, "accepted", "no hash, no match");
+    forget_hashes().await;
+
+    let reopened = SqlStore::connect(&app.database_url).await.unwrap();
+    let again = reopened
+        .record_events(&[event("stored before the upgrade", now + 2)])
+        .await
+        .unwrap();
+    assert_eq!(again[0].status, "duplicate");
+    assert_eq!(
+        again[0].duplicate_of.as_deref(),
+        Some(old.id.as_str()),
+        "the oldest in the window"
+    );
+    reopened.pool().close().await;
+}
+crate::on_both_backends!(events_stored_before_the_dedupe_hash_still_count);
+
 /// The simulator's subscriptions of `addon` of `kind` (`manifest` or `api`), as event names.
 async fn sim_subscriptions(sim: &crate::support::TestSim, addon: &str, kind: &str) -> Vec<String> {
     let mut events: Vec<String> = sim
