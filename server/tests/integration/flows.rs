@@ -8,14 +8,14 @@ use std::{sync::Arc, time::Duration};
 
 use addon_core::store::{
     events::EventFilter,
-    flows::{run_status, FlowRow, RunRow},
-    new_id, Store,
+    flows::{run_status, RunRow},
+    Store,
 };
 use serde_json::{json, Value};
 use sim::WorkspaceSpec;
 use tokio::sync::Mutex;
 
-use crate::support::{Db, TestApp, TestSim};
+use crate::support::{publish_flow as publish, Db, TestApp, TestSim};
 
 async fn workspace_id(sim: &TestSim) -> String {
     sim.workspace().await["id"].as_str().unwrap().to_string()
@@ -40,33 +40,6 @@ async fn start(db: Db, addon: &str, extra: &[(&str, &str)]) -> Option<(TestSim, 
     sim.install(&app.address, addon).await;
     let workspace = workspace_id(&sim).await;
     Some((sim, app, workspace))
-}
-
-/// Saves and publishes `definition` as a new enabled flow; returns its id.
-async fn publish(store: &dyn Store, addon: &str, workspace: &str, definition: Value) -> String {
-    let id = new_id();
-    let now = addon_core::lifecycle::now_millis();
-    store
-        .save_flow(&FlowRow {
-            id: id.clone(),
-            addon_key: addon.into(),
-            workspace_id: workspace.into(),
-            name: definition["name"].as_str().unwrap_or("flow").into(),
-            enabled: true,
-            draft: definition.to_string(),
-            published_version: None,
-            published: None,
-            created_at: now,
-            updated_at: now,
-        })
-        .await
-        .unwrap();
-    let version = store
-        .publish_flow(addon, workspace, &id, &definition.to_string(), now)
-        .await
-        .unwrap();
-    assert_eq!(version, Some(1));
-    id
 }
 
 async fn fire(sim: &TestSim, event: &str, body: Option<Value>) -> Value {

@@ -2,7 +2,11 @@
 
 use std::{collections::BTreeMap, path::PathBuf, time::Duration};
 
-use addon_core::{claims::ClockifyClaims, crypto::SecretKey, store::Store};
+use addon_core::{
+    claims::ClockifyClaims,
+    crypto::SecretKey,
+    store::{flows::FlowRow, new_id, Store},
+};
 use serde_json::{json, Value};
 use server::Config;
 use sim::{
@@ -440,4 +444,31 @@ impl Drop for TestSim {
     fn drop(&mut self) {
         self.task.abort();
     }
+}
+
+/// Saves and publishes `definition` as a new enabled flow of an installation; returns its id.
+pub async fn publish_flow(store: &dyn Store, addon: &str, workspace: &str, definition: Value) -> String {
+    let id = new_id();
+    let now = addon_core::lifecycle::now_millis();
+    store
+        .save_flow(&FlowRow {
+            id: id.clone(),
+            addon_key: addon.into(),
+            workspace_id: workspace.into(),
+            name: definition["name"].as_str().unwrap_or("flow").into(),
+            enabled: true,
+            draft: definition.to_string(),
+            published_version: None,
+            published: None,
+            created_at: now,
+            updated_at: now,
+        })
+        .await
+        .unwrap();
+    let version = store
+        .publish_flow(addon, workspace, &id, &definition.to_string(), now)
+        .await
+        .unwrap();
+    assert_eq!(version, Some(1));
+    id
 }

@@ -9,7 +9,6 @@ use addon_core::{
     sources::{self, HmacAlgorithm, Scheme, SignatureEncoding},
     store::{
         events::{EventFilter, NewEvent, SourceRow},
-        flows::FlowRow,
         new_id,
     },
 };
@@ -35,38 +34,33 @@ async fn install(app: &TestApp, addon: &str) -> String {
 /// Publishes an enabled flow in `addon`'s installation, so accepted events queue flow jobs
 /// (without one, ingestion queues nothing). Its condition never holds: it starts no run.
 async fn publish_a_flow(app: &TestApp, addon: &str) {
-    let definition = json!({
+    let never = json!({
         "name": "Never runs",
         "trigger": { "eventTypes": ["NEW_TIME_ENTRY"] },
         "conditions": { "combine": "all", "groups": [
             { "combine": "all", "rules": [ { "path": "$.body.id", "operator": "equals", "value": "no such id" } ] }
         ] },
         "actions": []
-    })
-    .to_string();
-    let id = new_id();
-    let now = addon_core::lifecycle::now_millis();
-    app.store
-        .save_flow(&FlowRow {
-            id: id.clone(),
-            addon_key: addon.into(),
-            workspace_id: WORKSPACE.into(),
-            name: "Never runs".into(),
-            enabled: true,
-            draft: definition.clone(),
-            published_version: None,
-            published: None,
-            created_at: now,
-            updated_at: now,
-        })
-        .await
-        .unwrap();
-    let version = app
-        .store
-        .publish_flow(addon, WORKSPACE, &id, &definition, now)
-        .await
-        .unwrap();
-    assert_eq!(version, Some(1));
+    });
+    crate::support::publish_flow(app.store.as_ref(), addon, WORKSPACE, never).await;
+}
+
+/// A `NEW_TAG` delivery to Universal Webhook's Clockify source, for the store directly.
+fn tag_delivery(key: &str, received_at: i64, dedupe_since: i64) -> NewEvent {
+    NewEvent {
+        id: new_id(),
+        addon_key: "universal-webhook".into(),
+        workspace_id: WORKSPACE.into(),
+        source: "clockify".into(),
+        event_type: "NEW_TAG".into(),
+        dedupe_key: key.into(),
+        dedupe_since,
+        received_at,
+        headers: "{}".into(),
+        query: String::new(),
+        body: "{}".into(),
+        queue_flow: true,
+    }
 }
 
 async fn deliver(
@@ -481,20 +475,7 @@ async fn duplicates_are_decided_within_and_across_batches(app: &TestApp) {
     install(app, "universal-webhook").await;
     publish_a_flow(app, "universal-webhook").await;
     let now = addon_core::lifecycle::now_millis();
-    let event = |key: &str, received_at: i64, dedupe_since: i64| NewEvent {
-        id: new_id(),
-        addon_key: "universal-webhook".into(),
-        workspace_id: WORKSPACE.into(),
-        source: "clockify".into(),
-        event_type: "NEW_TAG".into(),
-        dedupe_key: key.into(),
-        dedupe_since,
-        received_at,
-        headers: "{}".into(),
-        query: String::new(),
-        body: "{}".into(),
-        queue_flow: true,
-    };
+    let event = tag_delivery;
     let first = [
         event("k1", now, 0),
         event("k1", now, 0),
@@ -546,20 +527,7 @@ async fn events_stored_before_the_dedupe_hash_still_count(app: &TestApp) {
     use addon_core::store::{events::EventStore, SqlStore};
     install(app, "universal-webhook").await;
     let now = addon_core::lifecycle::now_millis();
-    let event = |key: &str, received_at: i64| NewEvent {
-        id: new_id(),
-        addon_key: "universal-webhook".into(),
-        workspace_id: WORKSPACE.into(),
-        source: "clockify".into(),
-        event_type: "NEW_TAG".into(),
-        dedupe_key: key.into(),
-        dedupe_since: now - 3_600_000,
-        received_at,
-        headers: "{}".into(),
-        query: String::new(),
-        body: "{}".into(),
-        queue_flow: false,
-    };
+    let event = |key: &str, received_at: i64| tag_delivery(key, received_at, now - 3_600_000);
     let old = event("stored before the upgrade", now);
     let recorded = app.store.record_events(std::slice::from_ref(&old)).await.unwrap();
     assert_eq!(recorded[0].status, "accepted");
