@@ -119,13 +119,14 @@ impl EventStore for SqlStore {
             }
         }
         let mut recorded = earlier.decide(events);
-        // Multi-row inserts: the events, then a flow job for each accepted one.
-        for (chunk, outcomes) in
-            cached_size_chunks(events, INSERT_CHUNK).zip(cached_size_chunks(&recorded, INSERT_CHUNK))
+        // Multi-row inserts: the events, then a flow job for each accepted one a flow can take.
+        for ((chunk, outcomes), chunk_hashes) in cached_size_chunks(events, INSERT_CHUNK)
+            .zip(cached_size_chunks(&recorded, INSERT_CHUNK))
+            .zip(cached_size_chunks(&hashes, INSERT_CHUNK))
         {
             let sql = format!("{EVENT_INSERT}{}", placeholders(self.backend(), chunk.len(), 12));
             let mut query = sqlx::query(&sql);
-            for (event, outcome) in chunk.iter().zip(outcomes) {
+            for ((event, outcome), hash) in chunk.iter().zip(outcomes).zip(chunk_hashes) {
                 query = query
                     .bind(&event.id)
                     .bind(&event.addon_key)
@@ -133,7 +134,7 @@ impl EventStore for SqlStore {
                     .bind(&event.source)
                     .bind(&event.event_type)
                     .bind(&event.dedupe_key)
-                    .bind(dedupe_hash(dedupe_slot(event)))
+                    .bind(*hash)
                     .bind(&outcome.status)
                     .bind(event.received_at)
                     .bind(&event.headers)
