@@ -9,9 +9,10 @@ use super::{
     events::{EventFilter, EventPage, EventStore, NewEvent, RecordedEvent, SourceRow, StoredEvent},
     flows::job_state,
     recording::{
-        dedupe_hash, dedupe_slot, flow_job_events, DedupeSlot, EarlierEvents, EVENT_INSERT, JOB_INSERT, LIVE_FLOW,
+        dedupe_hash, dedupe_slot, flow_job_events, DedupeSlot, EarlierEvents, EVENT_INSERT, EVENT_INSERT_END,
+        JOB_INSERT, LIVE_FLOW,
     },
-    sql::{cached_size_chunks, contains_pattern, placeholders},
+    sql::{cached_size_at_least, cached_size_chunks, contains_pattern, padded, placeholders},
     SqlStore, Store, WebhookToken,
 };
 use crate::Result;
@@ -72,21 +73,21 @@ impl EventStore for SqlStore {
             *at = (*at).min(event.dedupe_since);
         }
         let hashes: Vec<i64> = events.iter().map(|event| dedupe_hash(dedupe_slot(event))).collect();
-        for (chunk, chunk_hashes) in
-            cached_size_chunks(events, DEDUPE_CHUNK).zip(cached_size_chunks(&hashes, DEDUPE_CHUNK))
-        {
+        for (chunk, chunk_hashes) in events.chunks(DEDUPE_CHUNK).zip(hashes.chunks(DEDUPE_CHUNK)) {
             // The hash alone, not a `received_at` range too: with one, SQLite chose the time
             // index and read every event of the window for each batch (ingestion slowed as the
             // log grew). The window is applied in `EarlierEvents`; a hash rarely has more than
-            // one row.
+            // one row. One query per batch: the list is padded to a cached size by repeating a
+            // hash, where chunks of cached sizes took a round trip each.
+            let size = cached_size_at_least(chunk_hashes.len());
             let sql = format!(
                 "SELECT id, addon_key, workspace_id, source, dedupe_key, received_at, status FROM webhook_events \
                  WHERE dedupe_hash IN {}",
-                placeholders(self.backend(), 1, chunk.len())
+                placeholders(self.backend(), 1, size)
             );
             let mut query = sqlx::query(&sql);
-            for hash in chunk_hashes {
-                query = query.bind(*hash);
+            for hash in padded(chunk_hashes, size) {
+                query = query.bind(hash);
             }
             for row in query.fetch_all(&mut *tx).await? {
                 let stored: (String, String, String, String) = (
@@ -119,12 +120,18 @@ impl EventStore for SqlStore {
             }
         }
         let mut recorded = earlier.decide(events);
-        // Multi-row inserts: the events, then a flow job for each accepted one a flow can take.
-        for ((chunk, outcomes), chunk_hashes) in cached_size_chunks(events, INSERT_CHUNK)
-            .zip(cached_size_chunks(&recorded, INSERT_CHUNK))
-            .zip(cached_size_chunks(&hashes, INSERT_CHUNK))
+        // Multi-row inserts: the events (one statement per batch, padded to a cached size with
+        // rows of NULLs the statement skips), then a flow job for each accepted one a flow can take.
+        for ((chunk, outcomes), chunk_hashes) in events
+            .chunks(INSERT_CHUNK)
+            .zip(recorded.chunks(INSERT_CHUNK))
+            .zip(hashes.chunks(INSERT_CHUNK))
         {
-            let sql = format!("{EVENT_INSERT}{}", placeholders(self.backend(), chunk.len(), 12));
+            let size = cached_size_at_least(chunk.len());
+            let sql = format!(
+                "{EVENT_INSERT}{}{EVENT_INSERT_END}",
+                placeholders(self.backend(), size, 12)
+            );
             let mut query = sqlx::query(&sql);
             for ((event, outcome), hash) in chunk.iter().zip(outcomes).zip(chunk_hashes) {
                 query = query
@@ -140,6 +147,24 @@ impl EventStore for SqlStore {
                     .bind(&event.headers)
                     .bind(&event.query)
                     .bind(&event.body);
+            }
+            for _ in chunk.len()..size {
+                // Typed, so that Postgres gives the padding rows' columns the events' types.
+                let text = None::<&str>;
+                let number = None::<i64>;
+                query = query
+                    .bind(text)
+                    .bind(text)
+                    .bind(text)
+                    .bind(text)
+                    .bind(text)
+                    .bind(text)
+                    .bind(number)
+                    .bind(text)
+                    .bind(number)
+                    .bind(text)
+                    .bind(text)
+                    .bind(text);
             }
             query.execute(&mut *tx).await?;
         }

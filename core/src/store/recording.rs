@@ -6,9 +6,13 @@ use std::collections::HashMap;
 
 use super::events::{event_status, NewEvent, RecordedEvent};
 
-/// The columns of a new `webhook_events` row, in bind order (12).
+/// The columns of a new `webhook_events` row, in bind order (12), taken from a `VALUES` list
+/// whose rows with a NULL id are padding up to a cached size (`cached_size_at_least`): one
+/// statement per batch instead of one per chunk of a cached size.
 pub(super) const EVENT_INSERT: &str = "INSERT INTO webhook_events (id, addon_key, workspace_id, source, \
-     event_type, dedupe_key, dedupe_hash, status, received_at, headers, query, body) VALUES ";
+     event_type, dedupe_key, dedupe_hash, status, received_at, headers, query, body) SELECT * FROM (VALUES ";
+/// What ends [`EVENT_INSERT`] after its rows.
+pub(super) const EVENT_INSERT_END: &str = ") AS new_events WHERE column1 IS NOT NULL";
 /// The columns of a new, queued `flow_jobs` row, in bind order (10).
 pub(super) const JOB_INSERT: &str = "INSERT INTO flow_jobs (id, addon_key, workspace_id, event_id, source, \
      event_type, state, attempts, run_after, created_at) VALUES ";

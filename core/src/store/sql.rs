@@ -291,6 +291,23 @@ pub(super) fn cached_size_chunks<T>(items: &[T], max: usize) -> impl Iterator<It
     })
 }
 
+/// The smallest cached size (a power of two, see [`cached_size_chunks`]) that holds `count`
+/// items: a lookup list of that size, padded with [`padded`], takes one query.
+pub(super) fn cached_size_at_least(count: usize) -> usize {
+    count.max(1).next_power_of_two()
+}
+
+/// `items`, then its last item repeated until there are `size` (an `IN (...)` list, where a
+/// repeated value changes nothing).
+pub(super) fn padded<T: Copy>(items: &[T], size: usize) -> impl Iterator<Item = T> + '_ {
+    let filler = items.last().copied();
+    items
+        .iter()
+        .copied()
+        .chain(filler.into_iter().cycle())
+        .take(size.max(items.len()))
+}
+
 /// The binds of a multi-row statement: `rows` rows of `columns` each, `($1, $2, ...), ($n+1,
 /// ...)` on Postgres and `(?, ?, ...), (?, ...)` on SQLite, where they are numbered in order.
 /// SQLite looks a named bind (`$7`) up by a linear search of the statement's names, and sqlx
@@ -559,7 +576,7 @@ impl Store for SqlStore {
 mod tests {
     use std::path::Path;
 
-    use super::{cached_size_chunks, placeholders, sqlite_file};
+    use super::{cached_size_at_least, cached_size_chunks, padded, placeholders, sqlite_file};
     use crate::store::Backend;
 
     #[test]
@@ -584,6 +601,17 @@ mod tests {
     fn sizes(count: usize, max: usize) -> Vec<usize> {
         let items: Vec<usize> = (0..count).collect();
         cached_size_chunks(&items, max).map(<[usize]>::len).collect()
+    }
+
+    #[test]
+    fn lookup_lists_are_padded_to_one_cached_size_with_their_last_item() {
+        assert_eq!(cached_size_at_least(0), 1);
+        assert_eq!(cached_size_at_least(1), 1);
+        assert_eq!(cached_size_at_least(20), 32);
+        assert_eq!(cached_size_at_least(256), 256);
+        assert_eq!(padded(&[7, 8, 9], 4).collect::<Vec<_>>(), [7, 8, 9, 9]);
+        assert_eq!(padded(&[7, 8], 2).collect::<Vec<_>>(), [7, 8]);
+        assert_eq!(padded::<i64>(&[], 4).count(), 0);
     }
 
     #[test]
