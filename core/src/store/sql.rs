@@ -52,12 +52,20 @@ pub struct SqlStore {
     backend: Backend,
 }
 
-/// How large SQLite's WAL may grow before the checkpointer holds the writers to rewind it, and
-/// what a rewound WAL file is cut back to. Under the ingestion benchmark each rewind held the
-/// writer for 6-8 ms at 1 KB bodies and about 30 ms at 20 KB (2026-11-30); since the database
-/// file is synced before the writer's pass, a larger limit means fewer holds, not longer ones
+/// How large SQLite's WAL may grow before the checkpointer holds the writers to rewind it.
+/// Under the ingestion benchmark each rewind held the writer for 6-8 ms at 1 KB bodies and about
+/// 30 ms at 20 KB (2026-11-30, before [`WAL_FILE_KEPT_BYTES`]); since the database file is
+/// synced before the writer's pass, a larger limit means fewer holds, not longer ones
 /// (docs/benchmarks.md).
 const WAL_SIZE_LIMIT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// What a rewound WAL file is cut back to (`journal_size_limit`): twice [`WAL_SIZE_LIMIT_BYTES`],
+/// above the size the WAL reaches before its rewind under the ingestion benchmark, so the file
+/// is overwritten in place instead of being cut back and grown again at every rewind. Growing it
+/// made each `fsync` (ext4 commits its journal, writing out every newly allocated block first)
+/// hold the writer's checkpoint pass 30-36 ms at 20 KB bodies, 15-20 ms without
+/// (docs/benchmarks.md). Costs disk: after a burst the WAL file stays up to this size.
+const WAL_FILE_KEPT_BYTES: u64 = 2 * WAL_SIZE_LIMIT_BYTES;
 
 /// SQLite's page cache per reading connection (its default, 2 MiB).
 const SQLITE_READER_CACHE_KIB: u32 = 2 * 1024;
@@ -74,7 +82,7 @@ fn sqlite_pragmas(cache_kib: u32) -> String {
     format!(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; \
          PRAGMA cache_size = -{cache_kib}; PRAGMA wal_autocheckpoint = 0; \
-         PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES}; PRAGMA temp_store = MEMORY;"
+         PRAGMA journal_size_limit = {WAL_FILE_KEPT_BYTES}; PRAGMA temp_store = MEMORY;"
     )
 }
 
@@ -194,9 +202,10 @@ const CATCH_UP_PASSES: usize = 3;
 /// finish: the WAL grew by about 100 MB/s under the ingestion benchmark, without end. So once
 /// the WAL holds more than [`WAL_SIZE_LIMIT_BYTES`], a second checkpoint runs on the writer
 /// connection, where no write can append meanwhile, and copies the rest; the next write
-/// transaction then rewinds the WAL (cut back to the limit) and overwrites it in place. That
-/// second step holds the writers for a moment, so it runs only when the WAL has grown: every
-/// few seconds at the benchmark's load, every few minutes at a busy workspace's.
+/// transaction then rewinds the WAL (cut back to [`WAL_FILE_KEPT_BYTES`] if longer) and
+/// overwrites it in place. That second step holds the writers for a moment, so it runs only
+/// when the WAL has grown: every second or two at the benchmark's load, every few minutes at a
+/// busy workspace's.
 ///
 /// A checkpoint syncs the database file only when it copies the WAL's last frame, which under
 /// load only the writer's pass does: that one sync flushed every page the background passes had
