@@ -3,7 +3,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n==> %s\n' "$*"; }
+step() { printf '\n==> %s   [disk: %s free]\n' "$*" "$(disk_free)"; }
+disk_free() { df -h --output=avail . 2>/dev/null | tail -1 | tr -d ' '; }
+# A compiler that panics or a tool that dies for want of disk says so only obliquely, so a failed
+# run ends with how full the disk was and how much of it target/ took.
+report_disk_on_failure() {
+  local status=$1
+  if [ "$status" -ne 0 ]; then
+    printf '\n*** failed (exit %s); disk: %s free; target/: %s ***\n' "$status" "$(disk_free)" \
+      "$(du -sh target 2>/dev/null | cut -f1)"
+  fi
+}
+trap 'report_disk_on_failure $?' EXIT
 
 scripts/setup.sh
 
@@ -31,7 +42,7 @@ cargo build -p sim
 export ADDON_PORT=${E2E_ADDON_PORT:-3100} SIM_PORT=${E2E_SIM_PORT:-4100}
 export DATA_DIR
 DATA_DIR=$(mktemp -d)
-trap 'scripts/stack.sh --stop; rm -rf "$DATA_DIR"' EXIT
+trap 'status=$?; scripts/stack.sh --stop; rm -rf "$DATA_DIR"; report_disk_on_failure $status' EXIT
 scripts/stack.sh --detach
 (cd end2end && SIM_URL="http://127.0.0.1:$SIM_PORT" ADDON_URL="http://127.0.0.1:$ADDON_PORT" npx playwright test)
 
