@@ -308,6 +308,7 @@ macro_rules! on_both_backends {
 pub struct TestSim {
     pub url: String,
     pub key: PathBuf,
+    data_dir: PathBuf,
     task: tokio::task::JoinHandle<()>,
     http: reqwest::Client,
 }
@@ -340,6 +341,7 @@ impl TestSim {
         TestSim {
             url,
             key: data_dir.join("sim-public-key.pem"),
+            data_dir,
             task,
             http,
         }
@@ -443,6 +445,7 @@ impl TestSim {
 impl Drop for TestSim {
     fn drop(&mut self) {
         self.task.abort();
+        let _ = std::fs::remove_dir_all(&self.data_dir);
     }
 }
 

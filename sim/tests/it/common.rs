@@ -37,10 +37,19 @@ pub fn temp_dir(label: &str) -> PathBuf {
     ))
 }
 
-/// A running simulator.
+/// A running simulator; stopped, and its data directory removed, when dropped.
 pub struct TestSim {
     pub url: String,
     pub http: reqwest::Client,
+    data_dir: PathBuf,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestSim {
+    fn drop(&mut self) {
+        self.task.abort();
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
 }
 
 impl TestSim {
@@ -63,15 +72,23 @@ impl TestSim {
         std::fs::create_dir_all(&data_dir).unwrap();
         let key = sim::tokens::PRIVATE_KEY_FILE;
         std::fs::copy(shared_key_dir().join(key), data_dir.join(key)).unwrap();
-        let config = SimConfig { data_dir, ..config };
+        let config = SimConfig {
+            data_dir: data_dir.clone(),
+            ..config
+        };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        tokio::spawn(async move { sim::run(config, listener).await.unwrap() });
+        let task = tokio::spawn(async move { sim::run(config, listener).await.unwrap() });
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        let sim = TestSim { url, http };
+        let sim = TestSim {
+            url,
+            http,
+            data_dir,
+            task,
+        };
         // Wait until it answers.
         for _ in 0..100 {
             if sim.http.get(sim.at("/sim/workspace")).send().await.is_ok() {
