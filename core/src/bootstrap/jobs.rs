@@ -149,6 +149,11 @@ impl BootstrapJobs {
         if fresh {
             self.mark_started_over(addon_key, workspace_id).await;
         }
+        // The budget takes the installation's settings before the task runs, so whoever reads
+        // it next (the Overview shows bootstrap's share) never sees a new budget's defaults.
+        if let Err(error) = self.apply_settings(addon_key, workspace_id).await {
+            tracing::warn!(%error, "bootstrap settings not applied before the job ran");
+        }
         let this = self.clone();
         let (addon, workspace) = key.clone();
         let cancel = CancellationToken::new();
