@@ -53,10 +53,10 @@ pub struct SqlStore {
 }
 
 /// How large SQLite's WAL may grow before the checkpointer holds the writers to rewind it.
-/// Under the ingestion benchmark each rewind held the writer for 6-8 ms at 1 KB bodies and about
-/// 30 ms at 20 KB (2026-11-30, before [`WAL_FILE_KEPT_BYTES`]); since the database file is
-/// synced before the writer's pass, a larger limit means fewer holds, not longer ones
-/// (docs/benchmarks.md).
+/// Under the ingestion benchmark each rewind holds the writer for 4-7 ms at 1 KB bodies and
+/// about 14 ms at 20 KB whether the limit is 64, 128 or 256 MiB (the hold is the writer pass's
+/// two syncs, not the copying), so a smaller limit only means more holds; at 1 GiB each hold
+/// took three times as long (docs/benchmarks.md, 2026-11-30).
 const WAL_SIZE_LIMIT_BYTES: u64 = 256 * 1024 * 1024;
 
 /// What a rewound WAL file is cut back to (`journal_size_limit`): twice [`WAL_SIZE_LIMIT_BYTES`],
