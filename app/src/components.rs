@@ -126,6 +126,23 @@ pub fn ProgressBar(
     }
 }
 
+/// Previous / "Page N of M" / Next under a paged table. `test_id` names the three parts
+/// (`{test_id}-previous`, `{test_id}-page`, `{test_id}-next`); `page` is the signal the table's
+/// query reads, 1-based.
+#[component]
+pub fn Pager(page: RwSignal<i64>, current: i64, pages: i64, test_id: &'static str) -> impl IntoView {
+    let button = "rounded border border-slate-300 px-2 py-1 disabled:opacity-40 dark:border-slate-600";
+    view! {
+        <div class="mt-3 flex items-center gap-3 text-sm">
+            <button type="button" data-testid=format!("{test_id}-previous") disabled=current <= 1 class=button
+                    on:click=move |_| page.set((current - 1).max(1))>"Previous"</button>
+            <span data-testid=format!("{test_id}-page")>{format!("Page {current} of {pages}")}</span>
+            <button type="button" data-testid=format!("{test_id}-next") disabled=current >= pages class=button
+                    on:click=move |_| page.set(current + 1)>"Next"</button>
+        </div>
+    }
+}
+
 /// A read-only text box with a Copy button. Clicking it selects the text and copies it
 /// (`document.execCommand("copy")`, which works in Clockify's cross-origin iframe where the
 /// Clipboard API may be blocked); when copying is refused the text stays selected for Ctrl+C.

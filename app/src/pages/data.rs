@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    components::{thousands, Card},
+    components::{thousands, Card, Pager},
     session::{error_message, SessionView},
 };
 
@@ -181,8 +181,6 @@ fn EntityTable(data: EntityList, kind: RwSignal<String>, page: RwSignal<i64>) ->
         .collect_view();
     let pages = ((data.total + super::data::PAGE_SIZE - 1) / super::data::PAGE_SIZE).max(1);
     let current = data.page;
-    let at_first = current <= 1;
-    let at_last = current >= pages;
     let rows = data
         .items
         .iter()
@@ -216,15 +214,7 @@ fn EntityTable(data: EntityList, kind: RwSignal<String>, page: RwSignal<i64>) ->
             </thead>
             <tbody>{rows}</tbody>
         </table>
-        <div class="mt-3 flex items-center gap-3 text-sm">
-            <button type="button" data-testid="data-previous" disabled=at_first
-                    class="rounded border border-slate-300 px-2 py-1 disabled:opacity-40 dark:border-slate-600"
-                    on:click=move |_| page.set((current - 1).max(1))>"Previous"</button>
-            <span data-testid="data-page">{format!("Page {current} of {pages}")}</span>
-            <button type="button" data-testid="data-next" disabled=at_last
-                    class="rounded border border-slate-300 px-2 py-1 disabled:opacity-40 dark:border-slate-600"
-                    on:click=move |_| page.set(current + 1)>"Next"</button>
-        </div>
+        <Pager page current pages test_id="data"/>
     }
     .into_any()
 }

@@ -12,7 +12,7 @@ use super::runs_server::{
     FlowOption, RunDetail, RunSummary, RunsView, StatusCount, StepView, STATUSES,
 };
 use crate::{
-    components::{thousands, Card, Field},
+    components::{thousands, Card, Field, Pager},
     session::{error_message, SessionView},
 };
 
@@ -293,8 +293,6 @@ fn RunsTable(
 ) -> impl IntoView {
     let current = data.page;
     let pages = data.pages;
-    let at_first = current <= 1;
-    let at_last = current >= pages;
     let empty = data.items.is_empty();
     let rows = data
         .items
@@ -330,15 +328,7 @@ fn RunsTable(
             </table>
         </div>
         {empty_note}
-        <div class="mt-3 flex items-center gap-3 text-sm">
-            <button type="button" data-testid="runs-previous" disabled=at_first
-                    class="rounded border border-slate-300 px-2 py-1 disabled:opacity-40 dark:border-slate-600"
-                    on:click=move |_| page.set((current - 1).max(1))>"Previous"</button>
-            <span data-testid="runs-page">{format!("Page {current} of {pages}")}</span>
-            <button type="button" data-testid="runs-next" disabled=at_last
-                    class="rounded border border-slate-300 px-2 py-1 disabled:opacity-40 dark:border-slate-600"
-                    on:click=move |_| page.set(current + 1)>"Next"</button>
-        </div>
+        <Pager page current pages test_id="runs"/>
     }
 }
 

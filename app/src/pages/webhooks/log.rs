@@ -14,7 +14,7 @@ use super::{
     },
 };
 use crate::{
-    components::{thousands, Card},
+    components::{thousands, Card, Pager},
     session::{error_message, SessionView},
 };
 
@@ -310,8 +310,6 @@ fn LogTable(
         .collect_view();
     let current = data.page;
     let pages = data.pages;
-    let at_first = current <= 1;
-    let at_last = current >= pages;
     let empty = data.items.is_empty();
     let rows = data
         .items
@@ -382,15 +380,7 @@ fn LogTable(
             <tbody>{rows}</tbody>
         </table>
         {empty_row}
-        <div class="mt-3 flex items-center gap-3 text-sm">
-            <button type="button" data-testid="log-previous" disabled=at_first
-                    class="rounded border border-slate-300 px-2 py-1 disabled:opacity-40 dark:border-slate-600"
-                    on:click=move |_| page.set((current - 1).max(1))>"Previous"</button>
-            <span data-testid="log-page">{format!("Page {current} of {pages}")}</span>
-            <button type="button" data-testid="log-next" disabled=at_last
-                    class="rounded border border-slate-300 px-2 py-1 disabled:opacity-40 dark:border-slate-600"
-                    on:click=move |_| page.set(current + 1)>"Next"</button>
-        </div>
+        <Pager page current pages test_id="log"/>
     }
 }
 
