@@ -132,12 +132,15 @@ pub fn ProgressBar(
 #[component]
 pub fn Pager(page: RwSignal<i64>, current: i64, pages: i64, test_id: &'static str) -> impl IntoView {
     let button = "rounded border border-slate-300 px-2 py-1 disabled:opacity-40 dark:border-slate-600";
+    // Computed here: in `view!`, a `>` inside an attribute's value would end the tag.
+    let at_first = current <= 1;
+    let at_last = current >= pages;
     view! {
         <div class="mt-3 flex items-center gap-3 text-sm">
-            <button type="button" data-testid=format!("{test_id}-previous") disabled=current <= 1 class=button
+            <button type="button" data-testid=format!("{test_id}-previous") disabled=at_first class=button
                     on:click=move |_| page.set((current - 1).max(1))>"Previous"</button>
             <span data-testid=format!("{test_id}-page")>{format!("Page {current} of {pages}")}</span>
-            <button type="button" data-testid=format!("{test_id}-next") disabled=current >= pages class=button
+            <button type="button" data-testid=format!("{test_id}-next") disabled=at_last class=button
                     on:click=move |_| page.set(current + 1)>"Next"</button>
         </div>
     }
