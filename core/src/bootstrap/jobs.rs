@@ -287,9 +287,9 @@ impl BootstrapJobs {
             return Ok(());
         };
         let client = self.client(&installation)?;
-        // Every run reads the workspace's name and plan first: the plan decides the FREE
-        // hourly cap (a workspace can be downgraded after installation).
-        self.configure_budget(&installation);
+        // Every run reads the workspace's name and plan first (the budget already has the
+        // installation's settings, from `start`): the plan decides the FREE hourly cap (a
+        // workspace can be downgraded after installation).
         let Some(details) = cancel
             .run_until_cancelled(fetch_workspace_details(&client, &installation))
             .await
