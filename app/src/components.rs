@@ -85,13 +85,59 @@ where
     }
 }
 
-/// An honest placeholder for a section this version does not have yet.
+/// A panel that slides in from the right over a dimmed page while `selected` holds an id:
+/// the run or event detail of the log tables. Clicking the dimmed page, the Close button or
+/// Escape clears `selected`; focus moves into the panel when it opens, so Escape works at once.
+/// `actions` go in the header beside Close; `children` are the body.
 #[component]
-pub fn NotBuiltYet(#[prop(into)] title: String, #[prop(into)] message: String) -> impl IntoView {
+pub fn Drawer(
+    selected: RwSignal<Option<String>>,
+    /// The heading, e.g. "Event".
+    title: &'static str,
+    /// What a screen reader announces, e.g. "Event detail".
+    label: &'static str,
+    /// The panel's `data-testid`.
+    test_id: &'static str,
+    /// The Close button's `data-testid`.
+    close_test_id: &'static str,
+    /// The Tailwind max-width of the panel, e.g. `max-w-2xl`.
+    width: &'static str,
+    #[prop(into)] actions: ViewFn,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let close = move || selected.set(None);
+    let panel = NodeRef::<leptos::html::Aside>::new();
+    Effect::new(move |_| {
+        if selected.with(Option::is_some) {
+            if let Some(panel) = panel.get() {
+                let _ = panel.focus();
+            }
+        }
+    });
+    let class = format!(
+        "fixed inset-y-0 right-0 z-50 flex w-full {width} flex-col gap-3 overflow-y-auto border-l border-slate-200 \
+         bg-white p-5 shadow-xl outline-none dark:border-slate-700 dark:bg-slate-800"
+    );
     view! {
-        <Card title=title>
-            <p class="text-sm" data-testid="not-built">{message}</p>
-        </Card>
+        <Show when=move || selected.with(Option::is_some)>
+            <div class="fixed inset-0 z-40 bg-slate-900/30" on:click=move |_| close() aria-hidden="true"></div>
+            <aside role="dialog" aria-modal="true" aria-label=label data-testid=test_id tabindex="-1"
+                   node_ref=panel on:keydown=move |event| if event.key() == "Escape" { close() }
+                   class=class.clone()>
+                <div class="flex items-center justify-between gap-3">
+                    <h2 class="text-base font-semibold text-slate-900 dark:text-white">{title}</h2>
+                    <div class="flex items-center gap-2">
+                        {actions.run()}
+                        <button type="button" data-testid=close_test_id aria-label="Close"
+                                class="rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-600"
+                                on:click=move |_| close()>
+                            "Close"
+                        </button>
+                    </div>
+                </div>
+                {children()}
+            </aside>
+        </Show>
     }
 }
 

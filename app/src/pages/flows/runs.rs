@@ -12,7 +12,7 @@ use super::runs_server::{
     FlowOption, RunDetail, RunSummary, RunsView, StatusCount, StepView, STATUSES,
 };
 use crate::{
-    components::{thousands, Card, Field, Pager},
+    components::{thousands, Card, Drawer, Field, Pager},
     session::{error_message, SessionView},
 };
 
@@ -411,15 +411,6 @@ fn RunDrawer(
             refresh.update(|refresh| *refresh += 1);
         }
     });
-    let close = move || selected.set(None);
-    let drawer = NodeRef::<leptos::html::Aside>::new();
-    Effect::new(move |_| {
-        if selected.with(Option::is_some) {
-            if let Some(drawer) = drawer.get() {
-                let _ = drawer.focus();
-            }
-        }
-    });
     let action_message = move || {
         let current = selected.get();
         message.get().filter(|(id, _)| Some(id) == current.as_ref()).map(|(_, result)| match result {
@@ -434,70 +425,60 @@ fn RunDrawer(
         })
     };
     let busy = move || retry.pending().get() || rerun.pending().get();
+    let actions = move || {
+        view! {
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let run = detail.await.ok().flatten();
+                    let status = run.map(|run| run.run.status).unwrap_or_default();
+                    let retryable = can_retry(&status);
+                    let rerunnable = can_rerun(&status);
+                    view! {
+                        <Show when=move || retryable>
+                            <button type="button" data-testid="retry-run" disabled=busy
+                                    title="Queue this run again; it resumes at the step that failed."
+                                    class="rounded bg-[#03a9f4] px-3 py-1.5 text-sm font-semibold text-white hover:bg-[#0288d1] disabled:opacity-50"
+                                    on:click=move |_| {
+                                        if let Some(id) = selected.get_untracked() {
+                                            retry.dispatch(id);
+                                        }
+                                    }>
+                                "Retry"
+                            </button>
+                        </Show>
+                        <Show when=move || rerunnable>
+                            <button type="button" data-testid="rerun-run" disabled=busy
+                                    title="Run the same flow version on the same event again, from the first step."
+                                    class="rounded border border-[#03a9f4] px-3 py-1.5 text-sm font-semibold text-[#0288d1] hover:bg-sky-50 disabled:opacity-50 dark:text-[#4fc3f7] dark:hover:bg-slate-700"
+                                    on:click=move |_| {
+                                        if let Some(id) = selected.get_untracked() {
+                                            rerun.dispatch(id);
+                                        }
+                                    }>
+                                "Re-run"
+                            </button>
+                        </Show>
+                    }
+                })}
+            </Transition>
+        }
+    };
     view! {
-        <Show when=move || selected.with(Option::is_some)>
-            <div class="fixed inset-0 z-40 bg-slate-900/30" on:click=move |_| close() aria-hidden="true"></div>
-            <aside role="dialog" aria-modal="true" aria-label="Run detail" data-testid="run-detail" tabindex="-1"
-                   node_ref=drawer on:keydown=move |event| if event.key() == "Escape" { close() }
-                   class="fixed inset-y-0 right-0 z-50 flex w-full max-w-3xl flex-col gap-3 overflow-y-auto border-l border-slate-200 bg-white p-5 shadow-xl outline-none dark:border-slate-700 dark:bg-slate-800">
-                <div class="flex items-center justify-between gap-3">
-                    <h2 class="text-base font-semibold text-slate-900 dark:text-white">"Run"</h2>
-                    <div class="flex items-center gap-2">
-                        <Transition fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                let run = detail.await.ok().flatten();
-                                let status = run.map(|run| run.run.status).unwrap_or_default();
-                                let retryable = can_retry(&status);
-                                let rerunnable = can_rerun(&status);
-                                view! {
-                                    <Show when=move || retryable>
-                                        <button type="button" data-testid="retry-run" disabled=busy
-                                                title="Queue this run again; it resumes at the step that failed."
-                                                class="rounded bg-[#03a9f4] px-3 py-1.5 text-sm font-semibold text-white hover:bg-[#0288d1] disabled:opacity-50"
-                                                on:click=move |_| {
-                                                    if let Some(id) = selected.get_untracked() {
-                                                        retry.dispatch(id);
-                                                    }
-                                                }>
-                                            "Retry"
-                                        </button>
-                                    </Show>
-                                    <Show when=move || rerunnable>
-                                        <button type="button" data-testid="rerun-run" disabled=busy
-                                                title="Run the same flow version on the same event again, from the first step."
-                                                class="rounded border border-[#03a9f4] px-3 py-1.5 text-sm font-semibold text-[#0288d1] hover:bg-sky-50 disabled:opacity-50 dark:text-[#4fc3f7] dark:hover:bg-slate-700"
-                                                on:click=move |_| {
-                                                    if let Some(id) = selected.get_untracked() {
-                                                        rerun.dispatch(id);
-                                                    }
-                                                }>
-                                            "Re-run"
-                                        </button>
-                                    </Show>
-                                }
-                            })}
-                        </Transition>
-                        <button type="button" data-testid="close-run" aria-label="Close"
-                                class="rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-600"
-                                on:click=move |_| close()>
-                            "Close"
-                        </button>
-                    </div>
-                </div>
-                {action_message}
-                <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
-                    {move || Suspend::new(async move {
-                        match detail.await {
-                            Ok(Some(run)) => view! { <RunBody run/> }.into_any(),
-                            Ok(None) => ().into_any(),
-                            Err(error) => view! {
-                                <p role="alert" class="text-sm text-red-600 dark:text-red-400" data-testid="run-detail-error">{error_message(&error)}</p>
-                            }.into_any(),
-                        }
-                    })}
-                </Transition>
-            </aside>
-        </Show>
+        <Drawer selected title="Run" label="Run detail" test_id="run-detail" close_test_id="close-run"
+                width="max-w-3xl" actions>
+            {action_message}
+            <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Ok(Some(run)) => view! { <RunBody run/> }.into_any(),
+                        Ok(None) => ().into_any(),
+                        Err(error) => view! {
+                            <p role="alert" class="text-sm text-red-600 dark:text-red-400" data-testid="run-detail-error">{error_message(&error)}</p>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Drawer>
     }
 }
 

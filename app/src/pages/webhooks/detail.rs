@@ -9,7 +9,7 @@ use super::{
     server::{replay_event, EventDetail},
 };
 use crate::{
-    components::Field,
+    components::{Drawer, Field},
     session::{error_message, SessionView},
 };
 
@@ -24,16 +24,6 @@ pub fn EventDrawer(
     let replay = Action::new(move |id: &String| replay_event(token.clone(), id.clone()));
     // A new event clears the last replay's answer.
     let replayed_for = RwSignal::new(None::<String>);
-    let close = move || selected.set(None);
-    // Focus moves into the drawer when it opens, so Escape closes it at once.
-    let drawer = NodeRef::<leptos::html::Aside>::new();
-    Effect::new(move |_| {
-        if selected.with(Option::is_some) {
-            if let Some(drawer) = drawer.get() {
-                let _ = drawer.focus();
-            }
-        }
-    });
     let replay_result = move || {
         let current = selected.get();
         (replayed_for.get() == current)
@@ -52,47 +42,37 @@ pub fn EventDrawer(
                 .into_any(),
             })
     };
-    view! {
-        <Show when=move || selected.with(Option::is_some)>
-            <div class="fixed inset-0 z-40 bg-slate-900/30" on:click=move |_| close() aria-hidden="true"></div>
-            <aside role="dialog" aria-modal="true" aria-label="Event detail" data-testid="event-detail" tabindex="-1"
-                   node_ref=drawer on:keydown=move |event| if event.key() == "Escape" { close() }
-                   class="fixed inset-y-0 right-0 z-50 flex w-full max-w-2xl flex-col overflow-y-auto border-l border-slate-200 bg-white p-5 shadow-xl outline-none dark:border-slate-700 dark:bg-slate-800">
-                <div class="mb-4 flex items-center justify-between gap-3">
-                    <h2 class="text-base font-semibold text-slate-900 dark:text-white">"Event"</h2>
-                    <div class="flex items-center gap-3">
-                        {replay_result}
-                        <button type="button" data-testid="replay-event"
-                                class="rounded bg-[#03a9f4] px-3 py-1.5 text-sm font-semibold text-white hover:bg-[#0288d1] disabled:opacity-50"
-                                disabled=move || replay.pending().get()
-                                on:click=move |_| {
-                                    if let Some(id) = selected.get_untracked() {
-                                        replayed_for.set(Some(id.clone()));
-                                        replay.dispatch(id);
-                                    }
-                                }>
-                            "Replay into flows"
-                        </button>
-                        <button type="button" data-testid="close-detail" aria-label="Close"
-                                class="rounded border border-slate-300 px-2 py-1 text-sm dark:border-slate-600"
-                                on:click=move |_| close()>
-                            "Close"
-                        </button>
-                    </div>
-                </div>
-                <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
-                    {move || Suspend::new(async move {
-                        match detail.await {
-                            Ok(Some(event)) => view! { <EventBody event/> }.into_any(),
-                            Ok(None) => ().into_any(),
-                            Err(error) => view! {
-                                <p role="alert" class="text-sm text-red-600 dark:text-red-400">{error_message(&error)}</p>
-                            }.into_any(),
+    let actions = move || {
+        view! {
+            {replay_result}
+            <button type="button" data-testid="replay-event"
+                    class="rounded bg-[#03a9f4] px-3 py-1.5 text-sm font-semibold text-white hover:bg-[#0288d1] disabled:opacity-50"
+                    disabled=move || replay.pending().get()
+                    on:click=move |_| {
+                        if let Some(id) = selected.get_untracked() {
+                            replayed_for.set(Some(id.clone()));
+                            replay.dispatch(id);
                         }
-                    })}
-                </Transition>
-            </aside>
-        </Show>
+                    }>
+                "Replay into flows"
+            </button>
+        }
+    };
+    view! {
+        <Drawer selected title="Event" label="Event detail" test_id="event-detail" close_test_id="close-detail"
+                width="max-w-2xl" actions>
+            <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Ok(Some(event)) => view! { <EventBody event/> }.into_any(),
+                        Ok(None) => ().into_any(),
+                        Err(error) => view! {
+                            <p role="alert" class="text-sm text-red-600 dark:text-red-400">{error_message(&error)}</p>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Drawer>
     }
 }
 
