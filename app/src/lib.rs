@@ -3,6 +3,7 @@
 //! it works for that token's workspace only.
 #![forbid(unsafe_code)]
 
+pub mod browser;
 pub mod components;
 pub mod pages;
 pub mod session;

@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from "node:crypto";
+import { readFile } from "node:fs/promises";
 
 import { APIRequestContext, expect, FrameLocator, Page, test } from "@playwright/test";
 
@@ -101,6 +102,23 @@ test("a Clockify event shows up live in the log, with its body, and replays into
   await expect(frame.getByTestId("replay-all-confirm-text")).toContainText("Queue 2 matching event(s)");
   await frame.getByTestId("replay-all-confirm").click();
   await expect(frame.getByTestId("replay-all-result")).toHaveText("Replayed into flows: 2 queued");
+
+  // Export the same two deliveries: a JSON Lines file, oldest first, bodies as JSON.
+  const downloading = page.waitForEvent("download");
+  await frame.getByTestId("export-log").click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^universal-webhook-events-\d{8}-\d{4}\.jsonl$/);
+  const exported = (await readFile(await download.path(), "utf8"))
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
+  expect(exported.map((line) => line.status)).toEqual(["accepted", "duplicate"]);
+  for (const line of exported) {
+    expect(line.body.id).toBe(entryId);
+    expect(line.event_type).toBe("NEW_TIME_ENTRY");
+    expect(line.headers["clockify-signature"]).toContain("[redacted]");
+  }
+  await expect(frame.getByTestId("export-result")).toContainText("Exported 2 events");
 
   // A text nobody sent matches nothing.
   await frame.getByTestId("filter-text").fill("no delivery contains this");

@@ -826,3 +826,118 @@ async fn every_acknowledged_event_survives_a_kill_under_load() {
     restarted.wait().unwrap();
     let _ = std::fs::remove_dir_all(&data_dir);
 }
+
+/// Calls the log's `export_log` server function as the page does.
+async fn export(app: &TestApp, session: &str, event_type: &str) -> reqwest::Response {
+    use leptos::server_fn::ServerFn;
+    app.http
+        .post(app.url(app::pages::webhooks::server::ExportLog::PATH))
+        .form(&[
+            ("session", session),
+            ("query[event_type]", event_type),
+            ("query[source]", ""),
+            ("query[status]", ""),
+            ("query[range]", "all"),
+            ("query[text]", ""),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The log's export: the events matching the filters as JSON Lines, oldest first, at most
+/// `MAX_EXPORT_EVENTS` (the newest) with a flag saying so; only with a valid session.
+async fn the_log_exports_matching_events_oldest_first(app: &TestApp) {
+    use app::pages::webhooks::server::{LogExport, MAX_EXPORT_EVENTS};
+    use leptos::server_fn::ServerFn;
+
+    install(app, "universal-webhook").await;
+    let now = addon_core::lifecycle::now_millis();
+    let delivery = |index: i64, event_type: &str, body: &str| NewEvent {
+        event_type: event_type.into(),
+        body: body.into(),
+        headers: r#"{"clockify-signature":"[redacted]"}"#.into(),
+        ..tag_delivery(&format!("k{index}"), now - 60_000 + index, 0)
+    };
+    let first = [
+        delivery(0, "NEW_TAG", r#"{"name":"first"}"#),
+        delivery(1, "NEW_PROJECT", r#"{"name":"other"}"#),
+        delivery(2, "NEW_TAG", "not JSON"),
+    ];
+    app.store.record_events(&first).await.unwrap();
+    let token = app.user_token("universal-webhook", "OWNER", "DEFAULT");
+    let response = app
+        .http
+        .post(app.url(app::session::OpenSession::PATH))
+        .form(&[("addon", "universal-webhook"), ("auth_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let session: app::session::SessionView = response.json().await.unwrap();
+
+    let response = export(app, &session.token, "NEW_TAG").await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    let export_file: LogExport = response.json().await.unwrap();
+    assert_eq!(
+        (export_file.exported, export_file.matched, export_file.truncated),
+        (2, 2, false)
+    );
+    assert!(
+        export_file.filename.starts_with("universal-webhook-events-") && export_file.filename.ends_with(".jsonl"),
+        "{}",
+        export_file.filename
+    );
+    let lines: Vec<Value> = export_file
+        .content
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["id"], first[0].id.as_str(), "oldest first");
+    assert_eq!(lines[0]["body"]["name"], "first", "a JSON body stays JSON");
+    assert_eq!(lines[0]["headers"]["clockify-signature"], "[redacted]");
+    assert_eq!(lines[0]["source_name"], "Clockify");
+    assert_eq!(lines[1]["id"], first[2].id.as_str());
+    assert_eq!(lines[1]["body"], "not JSON", "a text body stays text");
+
+    // More events than one export takes: the newest MAX_EXPORT_EVENTS, and it says so.
+    let many: Vec<NewEvent> = (0..MAX_EXPORT_EVENTS)
+        .map(|index| delivery(100 + index, "NEW_TAG", "{}"))
+        .collect();
+    for chunk in many.chunks(500) {
+        app.store.record_events(chunk).await.unwrap();
+    }
+    let response = export(app, &session.token, "NEW_TAG").await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    let export_file: LogExport = response.json().await.unwrap();
+    assert_eq!(export_file.matched, MAX_EXPORT_EVENTS + 2);
+    assert_eq!(export_file.exported, MAX_EXPORT_EVENTS);
+    assert!(export_file.truncated);
+    assert!(export_file.message().contains("newest"), "{}", export_file.message());
+    let ids: Vec<String> = export_file
+        .content
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<Value>(line).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids.len() as i64, MAX_EXPORT_EVENTS);
+    assert!(!ids.contains(&first[0].id), "the oldest are left out");
+    assert_eq!(ids.last(), many.last().map(|event| &event.id), "the newest is last");
+
+    // Without a valid session nothing is exported.
+    let response = app
+        .http
+        .post(app.url(app::pages::webhooks::server::ExportLog::PATH))
+        .form(&[("session", "not a session"), ("query[event_type]", "NEW_TAG")])
+        .send()
+        .await
+        .unwrap();
+    assert!(!response.status().is_success());
+    assert!(!response.text().await.unwrap().contains("first"));
+}
+crate::on_both_backends!(the_log_exports_matching_events_oldest_first);

@@ -151,7 +151,7 @@ pub(crate) fn download_full(state: Explorer, index: usize, path_label: String) {
                     (None, None) => String::new(),
                 };
                 let name = format!("{}.json", request.operation_id);
-                if let Err(problem) = browser::download(&name, "application/json", &text) {
+                if let Err(problem) = crate::browser::download(&name, "application/json", &text) {
                     state.outcome.set(Some(Outcome::Refused(ApiError::new(
                         "download",
                         format!("{path_label} could not be saved: {problem}"),
@@ -287,7 +287,7 @@ pub(crate) fn copy_curl(state: Explorer, item: Option<HistoryItem>) {
     };
     state.curl.set(Some((command.clone(), false)));
     spawn_local(async move {
-        let copied = browser::copy_text(&command).await;
+        let copied = crate::browser::copy_text(&command).await;
         state.curl.update(|shown| {
             if let Some((text, done)) = shown {
                 if *text == command {

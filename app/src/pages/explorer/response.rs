@@ -12,7 +12,7 @@ use addon_core::{
 use leptos::prelude::*;
 use serde_json::Value;
 
-use super::{actions, browser, json::JsonTree, Explorer, FetchAll, Outcome, Phase};
+use super::{actions, json::JsonTree, Explorer, FetchAll, Outcome, Phase};
 use crate::components::{thousands, ProgressBar};
 
 #[component]
@@ -51,7 +51,7 @@ fn Exports(name: String, value: Arc<Value>, #[prop(into)] test_prefix: String) -
     let state = expect_context::<Explorer>();
     let has_list = list_items(&value).is_some();
     let save = move |filename: String, mime: &'static str, text: String| {
-        if let Err(problem) = browser::download(&filename, mime, &text) {
+        if let Err(problem) = crate::browser::download(&filename, mime, &text) {
             state.outcome.set(Some(Outcome::Refused(ApiError::new(
                 "download",
                 format!("the file could not be saved: {problem}"),

@@ -9,7 +9,7 @@ use super::{
     chart::EventChart,
     detail::EventDrawer,
     server::{
-        load_event, load_log, load_log_meta, replay_matching, EventDetail, LogQuery, LogView, SourceCounts,
+        export_log, load_event, load_log, load_log_meta, replay_matching, EventDetail, LogQuery, LogView, SourceCounts,
         SourceOption,
     },
 };
@@ -136,6 +136,33 @@ pub fn LogTab() -> impl IntoView {
             .into_any(),
             Err(error) => view! {
                 <span class="text-sm text-red-600 dark:text-red-400" role="alert" data-testid="replay-all-result">{error_message(&error)}</span>
+            }
+            .into_any(),
+        })
+    };
+
+    // Export: the server writes the matching events as JSON Lines; the browser saves the file.
+    let token = session.token.clone();
+    let export = Action::new(move |query: &LogQuery| export_log(token.clone(), query.clone()));
+    let exported = RwSignal::new(None::<Result<String, String>>);
+    Effect::new(move |_| {
+        if let Some(result) = export.value().get() {
+            let saved = result.map_err(|error| error_message(&error)).and_then(|export| {
+                crate::browser::download(&export.filename, "application/x-ndjson", &export.content)
+                    .map(|()| export.message())
+                    .map_err(|problem| format!("The file could not be saved: {problem}"))
+            });
+            exported.set(Some(saved));
+        }
+    });
+    let export_message = move || {
+        exported.get().map(|saved| match saved {
+            Ok(text) => view! {
+                <span class="text-sm text-emerald-700 dark:text-emerald-300" role="status" data-testid="export-result">{text}</span>
+            }
+            .into_any(),
+            Err(text) => view! {
+                <span class="text-sm text-red-600 dark:text-red-400" role="alert" data-testid="export-result">{text}</span>
             }
             .into_any(),
         })
@@ -288,6 +315,14 @@ pub fn LogTab() -> impl IntoView {
                         </button>
                     </Show>
                     {replay_message}
+                    <button type="button" data-testid="export-log"
+                            title="Download the events matching the filters as JSON Lines (one event per line, oldest first)"
+                            class="ml-auto rounded border border-slate-300 px-3 py-1.5 text-sm font-semibold text-slate-700 hover:bg-slate-50 disabled:opacity-40 dark:border-slate-600 dark:text-slate-200 dark:hover:bg-slate-700"
+                            disabled=move || matching.get() == 0 || export.pending().get()
+                            on:click=move |_| { export.dispatch(query.get_untracked()); }>
+                        {move || if export.pending().get() { "Exporting…" } else { "Export matching (JSON Lines)" }}
+                    </button>
+                    {export_message}
                 </div>
             </Card>
             <EventDrawer selected detail/>

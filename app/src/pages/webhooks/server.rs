@@ -13,6 +13,12 @@ pub const PAGE_SIZE: i64 = 25;
 /// The most events one "Replay all matching" queues.
 pub const MAX_REPLAY: i64 = 5_000;
 
+/// The most events one export writes.
+pub const MAX_EXPORT_EVENTS: i64 = 10_000;
+
+/// The most bytes one export writes (it travels to the browser whole, then to a file).
+pub const MAX_EXPORT_BYTES: usize = 32 * 1024 * 1024;
+
 /// Most custom sources per workspace.
 pub const MAX_SOURCES: usize = 100;
 
@@ -143,6 +149,37 @@ impl ReplayOutcome {
     }
 }
 
+/// An export of the events matching the log's filters: JSON Lines, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogExport {
+    /// e.g. `universal-webhook-events-20261130-1705.jsonl`.
+    pub filename: String,
+    /// One JSON object per line (see `ssr::export_line`).
+    pub content: String,
+    /// Events written.
+    pub exported: i64,
+    /// Events that matched.
+    pub matched: i64,
+    /// Whether a limit stopped the export before the oldest matching events.
+    pub truncated: bool,
+}
+
+impl LogExport {
+    /// What the page says.
+    pub fn message(&self) -> String {
+        if self.truncated {
+            format!(
+                "Exported the newest {} of {} matching events (at most {MAX_EXPORT_EVENTS} events or {} MiB per file; narrow the filters for the rest)",
+                self.exported,
+                self.matched,
+                MAX_EXPORT_BYTES / (1024 * 1024)
+            )
+        } else {
+            format!("Exported {} events to {}", self.exported, self.filename)
+        }
+    }
+}
+
 /// A custom source as the page lists it (never its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceView {
@@ -256,7 +293,7 @@ pub use ssr::custom_sources_setting;
 /// Helpers only the server needs.
 #[cfg(feature = "ssr")]
 mod ssr {
-    use std::collections::HashMap;
+    use std::collections::{HashMap, HashSet};
 
     use addon_core::{
         profile::Profile,
@@ -305,6 +342,78 @@ mod ssr {
             since: query.range_millis().map(|range| now - range),
             text: some(&query.text),
         }
+    }
+
+    /// Walks the events matching `filter`, newest first, as they stood at `now`, until `visit`
+    /// returns false. Events received after `now` are skipped, and an event that the shifting
+    /// pages show twice (new events push older ones onto later pages) is visited once. Returns
+    /// how many events matched.
+    pub async fn each_matching_event(
+        backend: &UiBackend,
+        profile: &Profile,
+        session: &Session,
+        filter: &EventFilter,
+        now: i64,
+        mut visit: impl FnMut(StoredEvent) -> bool,
+    ) -> Result<i64, ServerFnError> {
+        const BATCH: i64 = 200;
+        let mut seen = HashSet::new();
+        let mut matched = None;
+        let mut offset = 0;
+        loop {
+            let page = backend
+                .store
+                .events(profile.key, &session.workspace_id, filter, offset, BATCH)
+                .await
+                .map_err(to_server_error)?;
+            let total = *matched.get_or_insert(page.total);
+            let count = page.items.len() as i64;
+            for event in page.items {
+                if event.received_at <= now && seen.insert(event.id.clone()) && !visit(event) {
+                    return Ok(total);
+                }
+            }
+            if count < BATCH {
+                return Ok(total);
+            }
+            offset += BATCH;
+        }
+    }
+
+    /// One event as a line of an export: a JSON object with its fields, the headers as an
+    /// object (secrets were redacted at ingestion), and the body as JSON when it is JSON, else
+    /// as the text received.
+    pub fn export_line(event: StoredEvent, names: &HashMap<String, String>) -> String {
+        use serde_json::{json, Value};
+        let received_at = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(event.received_at) * 1_000_000)
+            .ok()
+            .and_then(|moment| moment.format(&time::format_description::well_known::Rfc3339).ok())
+            .unwrap_or_default();
+        let headers = serde_json::from_str::<Value>(&event.headers).unwrap_or(Value::String(event.headers));
+        let body = serde_json::from_str::<Value>(&event.body).unwrap_or(Value::String(event.body));
+        json!({
+            "id": event.id,
+            "received_at": received_at,
+            "source": event.source,
+            "source_name": source_name(names, &event.source),
+            "event_type": event.event_type,
+            "status": event.status,
+            "dedupe_key": event.dedupe_key,
+            "headers": headers,
+            "query": event.query,
+            "body": body,
+        })
+        .to_string()
+    }
+
+    /// `{addon}-events-{YYYYMMDD-HHMM}.jsonl` for unix ms `now` (UTC).
+    pub fn export_filename(addon_key: &str, now: i64) -> String {
+        let format = time::macros::format_description!("[year][month][day]-[hour][minute]");
+        let stamp = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(now) * 1_000_000)
+            .ok()
+            .and_then(|moment| moment.format(&format).ok())
+            .unwrap_or_else(|| "export".into());
+        format!("{addon_key}-events-{stamp}.jsonl")
     }
 
     /// Source id → name, Clockify included.
@@ -479,6 +588,44 @@ mod ssr {
                     ("Quiet", 0, 0, 0),
                     ("gone", 7, 0, 0)
                 ]
+            );
+        }
+
+        #[test]
+        fn export_lines_keep_json_as_json_and_text_as_text() {
+            let names = HashMap::from([("src_1".to_string(), "Stripe".to_string())]);
+            let event = |body: &str| StoredEvent {
+                id: "ev_1".into(),
+                source: "src_1".into(),
+                event_type: "invoice.paid".into(),
+                dedupe_key: "msg_1".into(),
+                status: "accepted".into(),
+                received_at: 1_764_373_507_250,
+                headers: r#"{"webhook-id":"msg_1","webhook-signature":"[redacted]"}"#.into(),
+                query: "a=1".into(),
+                body: body.into(),
+            };
+            let line: serde_json::Value = serde_json::from_str(&export_line(event(r#"{"amount":5}"#), &names)).unwrap();
+            assert_eq!(line["id"], "ev_1");
+            assert_eq!(line["received_at"], "2025-11-28T23:45:07.25Z");
+            assert_eq!(line["source_name"], "Stripe");
+            assert_eq!(line["event_type"], "invoice.paid");
+            assert_eq!(line["status"], "accepted");
+            assert_eq!(line["dedupe_key"], "msg_1");
+            assert_eq!(line["headers"]["webhook-signature"], "[redacted]");
+            assert_eq!(line["query"], "a=1");
+            assert_eq!(line["body"]["amount"], 5);
+            let text = export_line(event("plain text, not JSON"), &names);
+            assert!(!text.contains('\n'), "one event, one line");
+            let line: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(line["body"], "plain text, not JSON");
+        }
+
+        #[test]
+        fn export_file_names() {
+            assert_eq!(
+                export_filename("universal-webhook", 1_764_373_507_000),
+                "universal-webhook-events-20251128-2345.jsonl"
             );
         }
 
@@ -679,8 +826,6 @@ pub async fn replay_event(session: String, id: String) -> Result<ReplayOutcome, 
 /// Queues every event matching the filters (newest first, at most [`MAX_REPLAY`]).
 #[server]
 pub async fn replay_matching(session: String, query: LogQuery) -> Result<ReplayOutcome, ServerFnError> {
-    use std::collections::HashSet;
-
     use addon_core::lifecycle::now_millis;
 
     use crate::backend::{authenticate, session_installation, session_profile, to_server_error};
@@ -691,32 +836,11 @@ pub async fn replay_matching(session: String, query: LogQuery) -> Result<ReplayO
     let now = now_millis();
     let filter = ssr::event_filter(&query, profile, now);
     let mut ids: Vec<String> = Vec::new();
-    let mut seen = HashSet::new();
-    let mut matched = 0;
-    let mut offset = 0;
-    const BATCH: i64 = 200;
-    loop {
-        let page = backend
-            .store
-            .events(profile.key, &session.workspace_id, &filter, offset, BATCH)
-            .await
-            .map_err(to_server_error)?;
-        if offset == 0 {
-            matched = page.total;
-        }
-        let count = page.items.len() as i64;
-        for event in page.items {
-            // Events arriving meanwhile shift the pages; an id seen twice is queued once.
-            if event.received_at <= now && seen.insert(event.id.clone()) {
-                ids.push(event.id);
-            }
-        }
-        offset += BATCH;
-        if count < BATCH || ids.len() as i64 >= MAX_REPLAY {
-            break;
-        }
-    }
-    ids.truncate(MAX_REPLAY as usize);
+    let matched = ssr::each_matching_event(&backend, profile, &session, &filter, now, |event| {
+        ids.push(event.id);
+        (ids.len() as i64) < MAX_REPLAY
+    })
+    .await?;
     let queued = backend
         .store
         .enqueue_replays(profile.key, &session.workspace_id, &ids, now)
@@ -724,6 +848,47 @@ pub async fn replay_matching(session: String, query: LogQuery) -> Result<ReplayO
         .map_err(to_server_error)?;
     backend.flows.wake();
     Ok(ReplayOutcome { queued, matched })
+}
+
+/// The events matching the filters as a JSON Lines file, oldest first: at most
+/// [`MAX_EXPORT_EVENTS`] events and [`MAX_EXPORT_BYTES`], the newest ones when more match.
+#[server]
+pub async fn export_log(session: String, query: LogQuery) -> Result<LogExport, ServerFnError> {
+    use addon_core::lifecycle::now_millis;
+
+    use crate::backend::{authenticate, session_profile};
+
+    let (backend, session) = authenticate(&session)?;
+    let profile = session_profile(&session)?;
+    let (_, names) = ssr::source_names(&backend, profile, &session).await?;
+    let now = now_millis();
+    let filter = ssr::event_filter(&query, profile, now);
+    let mut lines: Vec<String> = Vec::new();
+    let mut bytes = 0;
+    let mut truncated = false;
+    let matched = ssr::each_matching_event(&backend, profile, &session, &filter, now, |event| {
+        let line = ssr::export_line(event, &names);
+        if lines.len() as i64 >= MAX_EXPORT_EVENTS || bytes + line.len() + 1 > MAX_EXPORT_BYTES {
+            truncated = true;
+            return false;
+        }
+        bytes += line.len() + 1;
+        lines.push(line);
+        true
+    })
+    .await?;
+    lines.reverse();
+    let mut content = lines.join("\n");
+    if !content.is_empty() {
+        content.push('\n');
+    }
+    Ok(LogExport {
+        filename: ssr::export_filename(profile.key, now),
+        exported: lines.len() as i64,
+        content,
+        matched,
+        truncated,
+    })
 }
 
 /// The custom sources with their counts.
