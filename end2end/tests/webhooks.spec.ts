@@ -207,6 +207,17 @@ test("a custom Standard Webhooks source: created in the UI, signed posts accepte
   await expect(row).toContainText(name);
   await expect(frame.getByTestId("rejected-count")).toHaveAttribute("data-rejected", "3");
   await expect(frame.getByTestId("rejected-count")).toHaveText("rejected: 3");
+  // Why: counted by reason, each explained; bodies are never stored.
+  await frame.getByTestId("rejections-toggle").click();
+  const rejections = frame.getByTestId("rejections");
+  const badSignature = rejections.locator('[data-testid="rejection-row"][data-reason="bad_signature"]');
+  await expect(badSignature).toHaveAttribute("data-count", "2");
+  await expect(badSignature.getByTestId("rejection-explanation")).toContainText("another secret");
+  await expect(rejections.locator('[data-testid="rejection-row"][data-reason="missing_signature"]')).toHaveAttribute(
+    "data-count",
+    "1",
+  );
+  await screenshot(page, "universal-webhook-log-rejections");
   await row.click();
   const detail = frame.getByTestId("event-detail");
   await expect(detail.getByTestId("detail-source")).toHaveText(name);
@@ -224,6 +235,10 @@ test("a custom Standard Webhooks source: created in the UI, signed posts accepte
   // One more rejection; the Sources tab counts it too.
   expect((await request.post(url, { headers: standardWebhooksHeaders(secret, body), data: "{}" })).status()).toBe(401);
   await expect(frame.getByTestId("rejected-count")).toHaveText("rejected: 4", { timeout: 5_000 });
+  // The list stayed open through the log's polls and counts it.
+  await expect(badSignature).toHaveAttribute("data-count", "3");
+  await frame.getByTestId("rejections-toggle").click();
+  await expect(rejections).toHaveCount(0);
   await frame.locator('[data-tab="Sources"]').click();
   await expect(item.getByTestId("source-counts-line")).toHaveAttribute("data-accepted", "1");
   await expect(item.getByTestId("source-counts-line")).toHaveAttribute("data-rejected", "4");

@@ -6,10 +6,12 @@
 //! - [`headers`]: which headers are kept and how secrets in them are redacted.
 //! - [`writer`]: the single writer that batches deliveries into one transaction.
 //! - [`retention`]: deletes old events in small batches.
+//! - [`rejections`]: what each rejection reason means, for the webhook log.
 //! - [`subscriptions`]: Universal Webhook's workspace webhooks for the events beyond the manifest.
 
 pub mod clockify;
 pub mod headers;
+pub mod rejections;
 pub mod retention;
 pub mod subscriptions;
 pub mod writer;

@@ -85,6 +85,17 @@ pub struct EventPage {
     pub total: i64,
 }
 
+/// Rejected deliveries of one source for one reason (they are counted, never stored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectionCount {
+    pub source: String,
+    /// A stable code, e.g. `bad_signature` (see `crate::ingest::rejections`).
+    pub reason: String,
+    pub count: i64,
+    /// When the last one came (unix ms).
+    pub last_at: i64,
+}
+
 /// A custom webhook source as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceRow {
@@ -128,8 +139,8 @@ pub trait EventStore: Send + Sync {
         now: i64,
     ) -> Result<()>;
 
-    /// `(source, reason, count)` of rejected deliveries.
-    async fn rejection_counts(&self, addon_key: &str, workspace_id: &str) -> Result<Vec<(String, String, i64)>>;
+    /// Rejected deliveries by source and reason, ordered by source and reason.
+    async fn rejection_counts(&self, addon_key: &str, workspace_id: &str) -> Result<Vec<RejectionCount>>;
 
     /// Events matching `filter`, newest first.
     async fn events(

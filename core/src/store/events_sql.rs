@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use sqlx::{any::AnyRow, Row};
 
 use super::{
-    events::{EventFilter, EventPage, EventStore, NewEvent, RecordedEvent, SourceRow, StoredEvent},
+    events::{EventFilter, EventPage, EventStore, NewEvent, RecordedEvent, RejectionCount, SourceRow, StoredEvent},
     flows::job_state,
     recording::{
         dedupe_hash, dedupe_slot, flow_job_events, DedupeSlot, EarlierEvents, EVENT_INSERT, EVENT_INSERT_END,
@@ -230,9 +230,9 @@ impl EventStore for SqlStore {
         Ok(())
     }
 
-    async fn rejection_counts(&self, addon_key: &str, workspace_id: &str) -> Result<Vec<(String, String, i64)>> {
+    async fn rejection_counts(&self, addon_key: &str, workspace_id: &str) -> Result<Vec<RejectionCount>> {
         let rows = sqlx::query(
-            "SELECT source, reason, count FROM webhook_rejections WHERE addon_key = $1 AND workspace_id = $2 \
+            "SELECT source, reason, count, last_at FROM webhook_rejections WHERE addon_key = $1 AND workspace_id = $2 \
              ORDER BY source, reason",
         )
         .bind(addon_key)
@@ -240,7 +240,14 @@ impl EventStore for SqlStore {
         .fetch_all(self.pool())
         .await?;
         rows.iter()
-            .map(|row| Ok((row.try_get("source")?, row.try_get("reason")?, row.try_get("count")?)))
+            .map(|row| {
+                Ok(RejectionCount {
+                    source: row.try_get("source")?,
+                    reason: row.try_get("reason")?,
+                    count: row.try_get("count")?,
+                    last_at: row.try_get("last_at")?,
+                })
+            })
             .collect()
     }
 

@@ -300,8 +300,16 @@ async fn bad_deliveries_are_refused_and_store_nothing(app: &TestApp) {
     .await;
     assert!(stored(app, addon).await.is_empty(), "a refused delivery stores no body");
     let rejections = app.store.rejection_counts(addon, WORKSPACE).await.unwrap();
-    let total: i64 = rejections.iter().map(|(_, _, count)| count).sum();
+    let total: i64 = rejections.iter().map(|rejection| rejection.count).sum();
     assert!(total >= 4, "refusals in a known workspace are counted: {rejections:?}");
+    let reasons: Vec<&str> = rejections.iter().map(|rejection| rejection.reason.as_str()).collect();
+    for reason in ["event_not_accepted", "invalid_json", "too_large"] {
+        assert!(reasons.contains(&reason), "{reason} in {reasons:?}");
+    }
+    assert!(
+        rejections.iter().all(|rejection| rejection.last_at > 0),
+        "each reason keeps when it last happened: {rejections:?}"
+    );
 }
 crate::on_both_backends!(bad_deliveries_are_refused_and_store_nothing);
 

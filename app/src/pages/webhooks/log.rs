@@ -54,6 +54,8 @@ pub fn LogTab() -> impl IntoView {
     let text = RwSignal::new(String::new());
     let page = RwSignal::new(1i64);
     let selected = RwSignal::new(None::<String>);
+    // Outside the table, which is rebuilt at every poll, so an open list stays open.
+    let show_rejections = RwSignal::new(false);
     let chart_span = RwSignal::new(super::chart::CHART_MINUTES);
     let tick = RwSignal::new(0u32);
     let query = Memo::new(move |_| LogQuery {
@@ -276,7 +278,7 @@ pub fn LogTab() -> impl IntoView {
                 <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         match log.await {
-                            Ok(data) => view! { <LogTable data page selected has_sources/> }.into_any(),
+                            Ok(data) => view! { <LogTable data page selected has_sources show_rejections/> }.into_any(),
                             Err(error) => view! {
                                 <p role="alert" class="text-sm text-red-600 dark:text-red-400" data-testid="log-error">{error_message(&error)}</p>
                             }.into_any(),
@@ -337,7 +339,61 @@ fn LogTable(
     page: RwSignal<i64>,
     selected: RwSignal<Option<String>>,
     has_sources: bool,
+    show_rejections: RwSignal<bool>,
 ) -> impl IntoView {
+    let rejection_list = data.rejections;
+    let rejection_rows = move || {
+        rejection_list
+            .clone()
+            .into_iter()
+            .map(|row| {
+                let (reason, count) = (row.reason.clone(), row.count.to_string());
+                view! {
+                    <tr class="border-t border-red-100 align-top dark:border-red-900" data-testid="rejection-row"
+                        data-reason=reason data-count=count>
+                        <td class="py-1.5 pr-3 text-sm">{row.source_name}</td>
+                        <td class="py-1.5 pr-3">
+                            <span class="font-mono text-xs font-semibold text-red-700 dark:text-red-300">{row.reason}</span>
+                            <p class="text-xs text-slate-600 dark:text-slate-300" data-testid="rejection-explanation">{row.explanation}</p>
+                        </td>
+                        <td class="py-1.5 pr-3 text-right text-sm tabular-nums">{thousands(row.count)}</td>
+                        <td class="whitespace-nowrap py-1.5 text-xs text-slate-500 dark:text-slate-400">{row.last}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    let has_rejections = data.rejected > 0;
+    let rejections_toggle = has_rejections.then(|| {
+        view! {
+            <button type="button" data-testid="rejections-toggle"
+                    class="font-semibold text-[#0288d1] hover:underline dark:text-[#4fc3f7]"
+                    aria-expanded=move || show_rejections.get().to_string()
+                    on:click=move |_| show_rejections.update(|shown| *shown = !*shown)>
+                {move || if show_rejections.get() { "hide why" } else { "why?" }}
+            </button>
+        }
+    });
+    let rejections = view! {
+        <Show when=move || has_rejections && show_rejections.get()>
+            <div class="mb-3 rounded border border-red-200 bg-red-50/60 p-3 dark:border-red-900 dark:bg-red-950/40" data-testid="rejections">
+                <p class="mb-2 text-xs text-slate-600 dark:text-slate-300">
+                    "Rejected deliveries are answered with an error and counted by reason; their bodies are never stored."
+                </p>
+                <table class="w-full text-left">
+                    <thead>
+                        <tr class="text-xs uppercase text-slate-500 dark:text-slate-400">
+                            <th class="pb-1 font-semibold">"Source"</th>
+                            <th class="pb-1 font-semibold">"Reason"</th>
+                            <th class="pb-1 text-right font-semibold">"Count"</th>
+                            <th class="pb-1 font-semibold">"Last"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rejection_rows.clone()}</tbody>
+                </table>
+            </div>
+        </Show>
+    };
     let counts = data
         .counts
         .iter()
@@ -402,7 +458,9 @@ fn LogTable(
                   title="Rejected deliveries (bad signature, unknown event type, too large, …) are counted, never stored.">
                 {format!("rejected: {}", thousands(data.rejected))}
             </span>
+            {rejections_toggle}
         </p>
+        {rejections}
         <table class="w-full text-left">
             <thead>
                 <tr class="text-xs uppercase text-slate-500 dark:text-slate-400">

@@ -85,6 +85,21 @@ pub struct LogView {
     pub counts: Vec<SourceCounts>,
     /// Rejected deliveries of the source filtered on (or of all sources).
     pub rejected: i64,
+    /// The same rejected deliveries by source and reason, the latest first.
+    pub rejections: Vec<RejectionRow>,
+}
+
+/// Rejected deliveries of one source for one reason: they are counted, never stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectionRow {
+    pub source_name: String,
+    /// The stable code, e.g. `bad_signature`.
+    pub reason: String,
+    /// What the reason means and what to check.
+    pub explanation: String,
+    pub count: i64,
+    /// When the last one came.
+    pub last: String,
 }
 
 /// A source to filter on.
@@ -300,13 +315,13 @@ mod ssr {
         session::Session,
         settings::EffectiveSettings,
         store::{
-            events::{event_status, EventFilter, SourceRow, StoredEvent, CLOCKIFY_SOURCE},
+            events::{event_status, EventFilter, RejectionCount, SourceRow, StoredEvent, CLOCKIFY_SOURCE},
             Installation,
         },
     };
     use leptos::prelude::ServerFnError;
 
-    use super::{EventRow, LogQuery, SourceCounts};
+    use super::{EventRow, LogQuery, RejectionRow, SourceCounts};
     use crate::backend::{to_server_error, UiBackend};
 
     /// The workspace setting `custom_sources_enabled` of a profile with custom sources.
@@ -459,7 +474,7 @@ mod ssr {
     pub fn source_counts(
         order: &[(String, String)],
         events: &[(String, String, i64)],
-        rejections: &[(String, String, i64)],
+        rejections: &[RejectionCount],
     ) -> Vec<SourceCounts> {
         let mut counts: Vec<SourceCounts> = order
             .iter()
@@ -491,8 +506,8 @@ mod ssr {
             updates.push((entry(source), status.as_str(), *count));
         }
         let mut rejected = Vec::new();
-        for (source, _, count) in rejections {
-            rejected.push((entry(source), *count));
+        for rejection in rejections {
+            rejected.push((entry(&rejection.source), rejection.count));
         }
         for (index, status, count) in updates {
             match status {
@@ -505,6 +520,27 @@ mod ssr {
             counts[index].rejected += count;
         }
         counts
+    }
+
+    /// Rejections as the log lists them: of `source` only when the log is filtered on one
+    /// (API Studio's filter is always Clockify), the latest first, each with its explanation.
+    pub fn rejection_rows(
+        mut rejections: Vec<RejectionCount>,
+        names: &HashMap<String, String>,
+        source: Option<&str>,
+    ) -> Vec<RejectionRow> {
+        rejections.retain(|rejection| source.is_none_or(|source| rejection.source == source));
+        rejections.sort_by(|a, b| b.last_at.cmp(&a.last_at));
+        rejections
+            .into_iter()
+            .map(|rejection| RejectionRow {
+                source_name: source_name(names, &rejection.source),
+                explanation: addon_core::ingest::rejections::explain(&rejection.reason).to_string(),
+                reason: rejection.reason,
+                count: rejection.count,
+                last: format_seconds(rejection.last_at),
+            })
+            .collect()
     }
 
     /// Unix ms as `2026-11-28 23:45:07 UTC`.
@@ -571,10 +607,13 @@ mod ssr {
                 ("s1".to_string(), "accepted".to_string(), 2),
                 ("gone".to_string(), "accepted".to_string(), 7),
             ];
-            let rejections = vec![
-                ("s1".to_string(), "bad_signature".to_string(), 3),
-                ("s1".to_string(), "stale_timestamp".to_string(), 1),
-            ];
+            let rejection = |reason: &str, count, last_at| RejectionCount {
+                source: "s1".into(),
+                reason: reason.into(),
+                count,
+                last_at,
+            };
+            let rejections = vec![rejection("bad_signature", 3, 10), rejection("stale_timestamp", 1, 20)];
             let counts = source_counts(&order, &events, &rejections);
             let summary: Vec<_> = counts
                 .iter()
@@ -630,6 +669,35 @@ mod ssr {
         }
 
         #[test]
+        fn rejections_latest_first_explained_and_filtered_by_source() {
+            let names = HashMap::from([
+                ("s1".to_string(), "Stripe".to_string()),
+                ("clockify".to_string(), "Clockify".to_string()),
+            ]);
+            let rejection = |source: &str, reason: &str, last_at| RejectionCount {
+                source: source.into(),
+                reason: reason.into(),
+                count: 2,
+                last_at,
+            };
+            let all = vec![
+                rejection("clockify", "invalid_json", 1_764_373_507_000),
+                rejection("s1", "bad_signature", 1_764_373_600_000),
+            ];
+            let rows = rejection_rows(all.clone(), &names, None);
+            let summary: Vec<_> = rows
+                .iter()
+                .map(|row| (row.source_name.as_str(), row.reason.as_str()))
+                .collect();
+            assert_eq!(summary, [("Stripe", "bad_signature"), ("Clockify", "invalid_json")]);
+            assert!(rows[0].explanation.contains("secret"), "{}", rows[0].explanation);
+            assert_eq!(rows[1].last, "2025-11-28 23:45:07 UTC");
+            let rows = rejection_rows(all, &names, Some("clockify"));
+            assert_eq!(rows.len(), 1);
+            assert_eq!(rows[0].reason, "invalid_json");
+        }
+
+        #[test]
         fn seconds_format() {
             assert_eq!(format_seconds(1_764_373_507_000), "2025-11-28 23:45:07 UTC");
         }
@@ -678,6 +746,7 @@ pub async fn load_log(session: String, query: LogQuery, page: i64) -> Result<Log
         .filter(|count| filter.source.as_ref().is_none_or(|source| &count.source == source))
         .map(|count| count.rejected)
         .sum();
+    let rejections = ssr::rejection_rows(rejections, &names, filter.source.as_deref());
     Ok(LogView {
         items: found
             .items
@@ -689,6 +758,7 @@ pub async fn load_log(session: String, query: LogQuery, page: i64) -> Result<Log
         pages: ((found.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
         counts,
         rejected,
+        rejections,
     })
 }
 
