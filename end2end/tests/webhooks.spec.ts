@@ -280,9 +280,21 @@ test("a custom Standard Webhooks source: created in the UI, signed posts accepte
   await expect(item).toHaveAttribute("data-enabled", "false");
   await expect(item.getByTestId("source-status")).toHaveText("disabled");
   expect(await postSigned(request, url, latest, next())).toBe(410);
+  // "Send test event" makes the server post a signed example to the URL, as the sender would.
+  await item.getByTestId("send-test-event").click();
+  await expect(item.getByTestId("test-event-result")).toContainText("Refused (410");
+  await expect(item.getByTestId("test-event-result")).toHaveAttribute("data-taken", "false");
   await item.getByTestId("toggle-source").click();
   await expect(item).toHaveAttribute("data-enabled", "true");
   expect(await postSigned(request, url, latest, next())).toBe(200);
+  await item.getByTestId("send-test-event").click();
+  await expect(item.getByTestId("test-event-result")).toHaveText("Accepted (200): the example event is in the log.");
+  await expect(item.getByTestId("test-event-result")).toHaveAttribute("data-taken", "true");
+  await item.scrollIntoViewIfNeeded();
+  await screenshot(page, "universal-webhook-source-test-event");
+  await frame.locator('[data-tab="Log"]').click();
+  await frame.getByTestId("filter-source").selectOption({ label: name });
+  await expect(frame.getByTestId("event-row").first()).toHaveAttribute("data-event-type", "example.created");
   expect(errors).toEqual([]);
 });
 

@@ -356,6 +356,10 @@ pub struct ExampleRequest {
     pub curl: String,
     /// How long it works.
     pub note: String,
+    /// The JSON body it posts.
+    pub body: String,
+    /// Every header it sends (`content-type` first), for the server's own test delivery.
+    pub headers: Vec<(String, String)>,
 }
 
 /// Quotes `text` for a POSIX shell.
@@ -427,11 +431,10 @@ pub fn example_request(
     let body = Value::Object(body).to_string();
     let signed =
         example_headers(scheme, secret, body.as_bytes(), now_unix_seconds).map_err(|error| error.to_string())?;
-    let mut curl = format!(
-        "curl -X POST {} \\\n  -H 'content-type: application/json'",
-        shell_quote(url)
-    );
-    for (name, value) in extra_headers.iter().chain(signed.iter()) {
+    let mut curl = format!("curl -X POST {}", shell_quote(url));
+    let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
+    headers.extend(extra_headers.into_iter().chain(signed));
+    for (name, value) in &headers {
         curl.push_str(&format!(" \\\n  -H {}", shell_quote(&format!("{name}: {value}"))));
     }
     curl.push_str(&format!(" \\\n  --data {}", shell_quote(&body)));
@@ -455,7 +458,12 @@ pub fn example_request(
         note.push('.');
         note
     };
-    Ok(ExampleRequest { curl, note })
+    Ok(ExampleRequest {
+        curl,
+        note,
+        body,
+        headers,
+    })
 }
 
 #[cfg(test)]
@@ -814,6 +822,20 @@ mod tests {
             assert_eq!(json["id"], format!("evt_{now}"));
             verify(&scheme, Secrets::current(&secret), &headers, body.as_bytes(), now)
                 .unwrap_or_else(|error| panic!("{scheme:?}: {error:?}\n{}", example.curl));
+            // What the server sends itself is what the curl sends.
+            assert_eq!(example.body, body);
+            assert_eq!(
+                example.headers[0],
+                ("content-type".to_string(), "application/json".to_string())
+            );
+            verify(
+                &scheme,
+                Secrets::current(&secret),
+                &example.headers,
+                example.body.as_bytes(),
+                now,
+            )
+            .unwrap_or_else(|error| panic!("{scheme:?}: {error:?}"));
         }
         let header = example_request(
             &Scheme::standard_webhooks(),

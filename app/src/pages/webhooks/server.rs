@@ -295,6 +295,42 @@ pub struct RevealedSecret {
     pub previous_until: Option<String>,
 }
 
+/// What the server's own test delivery to a source got back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestDelivery {
+    /// The HTTP status; 0 when the URL could not be reached.
+    pub status: u16,
+    /// Whether the source took it in (accepted or duplicate).
+    pub taken: bool,
+    pub message: String,
+}
+
+impl TestDelivery {
+    /// Reads the ingest URL's answer: `{status, id}` when taken, `{code, message}` when refused.
+    pub fn from_answer(status: u16, answer: &serde_json::Value) -> TestDelivery {
+        let text = |key: &str| {
+            answer
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let taken = (200..300).contains(&status);
+        let message = match (taken, text("status").as_str()) {
+            (true, "accepted") => format!("Accepted ({status}): the example event is in the log."),
+            (true, "duplicate") => format!(
+                "Taken in as a duplicate ({status}): an event with the same dedupe key came before, so no flow runs."
+            ),
+            (true, _) => format!("Answered {status}."),
+            (false, _) if !text("code").is_empty() => {
+                format!("Refused ({status} {}): {}", text("code"), text("message"))
+            }
+            (false, _) => format!("Refused ({status})."),
+        };
+        TestDelivery { status, taken, message }
+    }
+}
+
 /// The answer to "create" or "rotate": the secret, or which field is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SecretOutcome {
@@ -695,6 +731,26 @@ mod ssr {
             let rows = rejection_rows(all, &names, Some("clockify"));
             assert_eq!(rows.len(), 1);
             assert_eq!(rows[0].reason, "invalid_json");
+        }
+
+        #[test]
+        fn test_delivery_answers_read_as_sentences() {
+            use super::super::TestDelivery;
+            let accepted = TestDelivery::from_answer(200, &serde_json::json!({ "status": "accepted", "id": "e1" }));
+            assert!(accepted.taken);
+            assert_eq!(accepted.message, "Accepted (200): the example event is in the log.");
+            let duplicate = TestDelivery::from_answer(200, &serde_json::json!({ "status": "duplicate" }));
+            assert!(duplicate.taken && duplicate.message.contains("duplicate"));
+            let refused = TestDelivery::from_answer(
+                410,
+                &serde_json::json!({ "code": "gone", "message": "this webhook source is disabled" }),
+            );
+            assert!(!refused.taken);
+            assert_eq!(refused.message, "Refused (410 gone): this webhook source is disabled");
+            assert_eq!(
+                TestDelivery::from_answer(502, &serde_json::Value::Null).message,
+                "Refused (502)."
+            );
         }
 
         #[test]
@@ -1169,6 +1225,62 @@ pub async fn create_source(session: String, form: SourceForm) -> Result<SecretOu
     };
     backend.store.save_source(&source).await.map_err(to_server_error)?;
     reveal(&backend, &source, &parsed.scheme, &secret, "created").map(SecretOutcome::Revealed)
+}
+
+/// Posts a signed example event to a source's own ingest URL, as the sending system would, and
+/// says what came back: proof that the URL reaches this server and that the source takes the
+/// request in (a disabled source answers 410).
+#[server]
+pub async fn send_test_event(session: String, id: String) -> Result<TestDelivery, ServerFnError> {
+    use std::time::Duration;
+
+    use addon_core::sources::Scheme;
+
+    use super::form::example_request;
+    use crate::backend::{authenticate, now_seconds, to_server_error};
+
+    let (backend, session) = authenticate(&session)?;
+    let (profile, _) = sources_context(&backend, &session).await?;
+    let source = find_source(&backend, profile, &session, &id).await?;
+    let scheme: Scheme = serde_json::from_str(&source.scheme)
+        .map_err(|_| ServerFnError::new("this source's verification scheme cannot be read; create the source again"))?;
+    let secret = backend
+        .secrets
+        .decrypt(&source.secret_ciphertext)
+        .map_err(to_server_error)?;
+    let url = ingest_url(&backend.public_base_url, &source.ingest_token);
+    let example = example_request(
+        &scheme,
+        &secret,
+        &url,
+        &source.event_type_from,
+        &source.dedupe_from,
+        now_seconds(),
+    )
+    .map_err(ServerFnError::new)?;
+    let mut request = backend
+        .http
+        .post(&url)
+        .timeout(Duration::from_secs(10))
+        .body(example.body);
+    for (name, value) in &example.headers {
+        request = request.header(name, value);
+    }
+    Ok(match request.send().await {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            let answer: serde_json::Value = response.json().await.unwrap_or_default();
+            TestDelivery::from_answer(status, &answer)
+        }
+        Err(error) => TestDelivery {
+            status: 0,
+            taken: false,
+            message: format!(
+                "This server could not reach the source's URL ({}); check PUBLIC_BASE_URL.",
+                error.without_url()
+            ),
+        },
+    })
 }
 
 /// The session's source `id`, or an error.

@@ -1,12 +1,13 @@
 //! The Sources tab (Universal Webhook): each custom source with its ingest URL, scheme, status
 //! and counts; "New source"; "Rotate secret" with a grace period; "Disable"/"Enable". A new
-//! secret is shown once, with a working curl example, and afterwards only as a hint.
+//! secret is shown once, with a working curl example, and afterwards only as a hint. "Send test
+//! event" has the server post a signed example to the source's URL and shows the answer.
 
 use leptos::prelude::*;
 
 use super::server::{
-    create_source, load_sources, rotate_source_secret, set_source_enabled, FieldError, RevealedSecret, SecretOutcome,
-    SourceForm, SourceView, SourcesView,
+    create_source, load_sources, rotate_source_secret, send_test_event, set_source_enabled, FieldError, RevealedSecret,
+    SecretOutcome, SourceForm, SourceView, SourcesView, TestDelivery,
 };
 use crate::{
     components::{thousands, Card, CopyField},
@@ -72,12 +73,28 @@ pub fn SourcesTab() -> impl IntoView {
         }
     });
 
+    // The last test delivery's answer, per source: (source id, outcome).
+    let tested = RwSignal::new(None::<(String, Result<TestDelivery, String>)>);
+    let token = session.token.clone();
+    let send_test = Action::new(move |id: &String| {
+        let (token, id) = (token.clone(), id.clone());
+        async move {
+            let outcome = send_test_event(token, id.clone())
+                .await
+                .map_err(|error| error_message(&error));
+            tested.set(Some((id, outcome)));
+            version.update(|version| *version += 1);
+        }
+    });
+
     let actions = SourceActions {
         toggle,
         rotate,
         rotating,
         grace,
         rotate_error,
+        send_test,
+        tested,
     };
     view! {
         <div class="flex flex-col gap-4">
@@ -121,6 +138,8 @@ struct SourceActions {
     rotating: RwSignal<Option<String>>,
     grace: RwSignal<String>,
     rotate_error: RwSignal<Option<String>>,
+    send_test: Action<String, ()>,
+    tested: RwSignal<Option<(String, Result<TestDelivery, String>)>>,
 }
 
 #[component]
@@ -157,8 +176,31 @@ fn SourceItem(source: SourceView, actions: SourceActions, setting_on: bool) -> i
         rotating,
         grace,
         rotate_error,
+        send_test,
+        tested,
     } = actions;
     let id = source.id.clone();
+    let test_id = id.clone();
+    let result_id = id.clone();
+    let test_result = move || {
+        tested.get().filter(|(source, _)| *source == result_id).map(|(_, outcome)| {
+            let (class, taken, text) = match outcome {
+                Ok(delivery) => (
+                    if delivery.taken {
+                        "text-emerald-700 dark:text-emerald-300"
+                    } else {
+                        "text-red-600 dark:text-red-400"
+                    },
+                    delivery.taken,
+                    delivery.message,
+                ),
+                Err(message) => ("text-red-600 dark:text-red-400", false, message),
+            };
+            view! {
+                <p role="status" class=format!("mt-2 text-sm {class}") data-testid="test-event-result" data-taken=taken.to_string()>{text}</p>
+            }
+        })
+    };
     let is_rotating = {
         let id = id.clone();
         move || rotating.with(|rotating| rotating.as_deref() == Some(id.as_str()))
@@ -253,7 +295,13 @@ fn SourceItem(source: SourceView, actions: SourceActions, setting_on: bool) -> i
                         on:click=move |_| { toggle.dispatch((toggle_id.clone(), toggle_to)); }>
                     {toggle_label}
                 </button>
+                <button type="button" class=SECONDARY data-testid="send-test-event" disabled=move || send_test.pending().get()
+                        title="This server posts a signed example event to the source's URL, as the sending system would, and shows the answer."
+                        on:click=move |_| { send_test.dispatch(test_id.clone()); }>
+                    {move || if send_test.pending().get() { "Sending…" } else { "Send test event" }}
+                </button>
             </div>
+            {test_result}
             {rotate_form}
         </li>
     }
