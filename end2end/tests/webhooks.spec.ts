@@ -393,6 +393,18 @@ test("the log in the dark theme", async ({ page, request }) => {
   await expect(frame.locator('[data-testid="chart-legend-item"]').first()).toBeVisible();
   await expect(frame.getByTestId("event-row").first()).toBeVisible();
   await screenshot(page, "universal-webhook-webhooks-log-dark");
+
+  // Paused, the log keeps its rows while deliveries come in; resumed, it catches up at once.
+  const before = await totalOf(frame);
+  await frame.getByTestId("live-toggle").click();
+  await expect(frame.getByTestId("live-toggle")).toHaveAttribute("data-live", "false");
+  await expect(frame.getByTestId("live-toggle")).toHaveText("Paused: resume");
+  await fire(request, "NEW_PROJECT");
+  await page.waitForTimeout(4_500);
+  expect(await totalOf(frame)).toBe(before);
+  await frame.getByTestId("live-toggle").click();
+  await expect(frame.getByTestId("live-toggle")).toHaveAttribute("data-live", "true");
+  await expect(frame.getByTestId("log-total")).toHaveAttribute("data-total", String(before + 1), { timeout: 2_000 });
   expect(errors).toEqual([]);
 });
 

@@ -1,6 +1,7 @@
 //! The Log tab: counts per source, the chart, filters (event type, source, status, time range,
 //! text in the body), the newest events first with paging, live while the tab is open (a poll
-//! every 2 s), a detail drawer per event and "Replay all matching".
+//! every 2 s, which the admin can pause), rejections by reason, a detail drawer per event,
+//! "Replay all matching" and "Export matching".
 
 use addon_core::profile::find_profile;
 use leptos::prelude::*;
@@ -58,6 +59,8 @@ pub fn LogTab() -> impl IntoView {
     let show_rejections = RwSignal::new(false);
     let chart_span = RwSignal::new(super::chart::CHART_MINUTES);
     let tick = RwSignal::new(0u32);
+    // Paused, the log stops polling, so rows stay put while the admin reads them.
+    let live = RwSignal::new(true);
     let query = Memo::new(move |_| LogQuery {
         event_type: event_type.get(),
         source: source.get(),
@@ -115,9 +118,14 @@ pub fn LogTab() -> impl IntoView {
             }
         }
     });
-    // Live: poll while the tab is open; the interval goes with the tab.
+    // Live: poll while the tab is open and not paused; the interval goes with the tab.
     Effect::new(move |_| {
-        let handle = set_interval_with_handle(move || tick.update(|tick| *tick += 1), POLL).ok();
+        let poll = move || {
+            if live.get_untracked() {
+                tick.update(|tick| *tick += 1);
+            }
+        };
+        let handle = set_interval_with_handle(poll, POLL).ok();
         on_cleanup(move || {
             if let Some(handle) = handle {
                 handle.clear();
@@ -274,6 +282,24 @@ pub fn LogTab() -> impl IntoView {
                                prop:value=move || text.get()
                                on:input=move |event| { text.set(event_target_value(&event)); reset_page(); }/>
                     </label>
+                    <button type="button" data-testid="live-toggle" data-live=move || live.get().to_string()
+                            aria-pressed=move || (!live.get()).to_string()
+                            title="While live, new deliveries appear every few seconds; pause to read without the rows moving."
+                            class="flex items-center gap-1.5 rounded border border-slate-300 px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-50 dark:border-slate-600 dark:text-slate-200 dark:hover:bg-slate-700"
+                            on:click=move |_| {
+                                let resume = !live.get_untracked();
+                                live.set(resume);
+                                if resume {
+                                    tick.update(|tick| *tick += 1);
+                                }
+                            }>
+                        <span aria-hidden="true" class=move || if live.get() {
+                            "h-2 w-2 rounded-full bg-emerald-500 motion-safe:animate-pulse"
+                        } else {
+                            "h-2 w-2 rounded-full bg-slate-400"
+                        }></span>
+                        {move || if live.get() { "Live: pause" } else { "Paused: resume" }}
+                    </button>
                 </div>
                 <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
                     {move || Suspend::new(async move {

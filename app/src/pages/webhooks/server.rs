@@ -566,7 +566,7 @@ mod ssr {
         source: Option<&str>,
     ) -> Vec<RejectionRow> {
         rejections.retain(|rejection| source.is_none_or(|source| rejection.source == source));
-        rejections.sort_by(|a, b| b.last_at.cmp(&a.last_at));
+        rejections.sort_by_key(|rejection| std::cmp::Reverse(rejection.last_at));
         rejections
             .into_iter()
             .map(|rejection| RejectionRow {
