@@ -416,6 +416,28 @@ async function setCustomSources(page: Page, on: boolean) {
   await expect(page.locator("#settings-notice")).toContainText("Saved");
 }
 
+test("the Overview's activity card counts a new delivery and names the newest event", async ({ page, request }) => {
+  const errors = watchConsole(page);
+  let frame = await openAddon(page, "universal-webhook");
+  await expect(frame.getByTestId("activity")).toBeVisible();
+  const before = Number(await frame.getByTestId("activity-events").getAttribute("data-total"));
+  await fire(request, "NEW_CLIENT");
+  frame = await openAddon(page, "universal-webhook");
+  await expect(frame.getByTestId("activity-events")).toHaveAttribute("data-total", String(before + 1));
+  await expect(frame.getByTestId("activity-last-event")).toContainText("NEW_CLIENT at ");
+  const hours = frame.getByTestId("activity-hour");
+  await expect(hours).toHaveCount(24);
+  expect(Number(await hours.last().getAttribute("data-count"))).toBeGreaterThanOrEqual(1);
+  await expect(frame.getByTestId("activity-runs")).toContainText("succeeded");
+  await frame.getByTestId("activity").scrollIntoViewIfNeeded();
+  await screenshot(page, "universal-webhook-overview-activity");
+  const dark = await openAddon(page, "universal-webhook", "DARK");
+  await expect(dark.getByTestId("activity-events")).toHaveAttribute("data-total", String(before + 1));
+  await dark.getByTestId("activity").scrollIntoViewIfNeeded();
+  await screenshot(page, "universal-webhook-overview-activity-dark");
+  expect(errors).toEqual([]);
+});
+
 test("with custom sources turned off in the settings, the tab says so and their URLs answer 410", async ({
   page,
   request,

@@ -1,5 +1,6 @@
 //! One module per page, each with the server functions it calls.
 
+pub mod activity;
 pub mod bootstrap;
 pub mod data;
 pub mod explorer;

@@ -1,11 +1,11 @@
-//! Overview: the installation as stored, from real data.
+//! Overview: the installation as stored, from real data, its activity and its data pull.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::{
     components::{loaded, Card, Field, StatusBadge},
-    pages::bootstrap::BootstrapPanel,
+    pages::{activity::ActivityCard, bootstrap::BootstrapPanel},
     session::SessionView,
 };
 
@@ -67,11 +67,13 @@ pub async fn load_overview(session: String) -> Result<InstallationOverview, Serv
 pub fn OverviewPage() -> impl IntoView {
     let session = expect_context::<SessionView>();
     let overview = Resource::new(move || session.token.clone(), load_overview);
-    // The data-pull panel loads its own resource; it sits beside (not inside) the overview's
-    // Suspense so that both resources are created in the same order on server and client.
+    // The activity card and the data-pull panel load their own resources; they sit beside (not
+    // inside) the overview's Suspense so that every resource is created in the same order on
+    // server and client.
     view! {
         <div class="grid gap-4">
             {loaded(overview, "The installation could not be loaded", |data| view! { <OverviewCards data/> })}
+            <ActivityCard/>
             <BootstrapPanel/>
         </div>
     }
