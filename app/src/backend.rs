@@ -76,6 +76,15 @@ pub fn to_server_error(error: addon_core::Error) -> ServerFnError {
     ServerFnError::new(error.public_message())
 }
 
+/// Unix milliseconds as `20261128-2345` (UTC), for the names of exported files.
+pub fn file_stamp(millis: i64) -> String {
+    let format = time::macros::format_description!("[year][month][day]-[hour][minute]");
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
+        .ok()
+        .and_then(|moment| moment.format(&format).ok())
+        .unwrap_or_else(|| "export".into())
+}
+
 /// Formats unix milliseconds as `2026-11-28 23:45 UTC`.
 pub fn format_time(millis: i64) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
@@ -83,4 +92,15 @@ pub fn format_time(millis: i64) -> String {
         .ok()
         .and_then(|moment| moment.format(&format).ok())
         .unwrap_or_else(|| "unknown".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{file_stamp, format_time};
+
+    #[test]
+    fn times_for_pages_and_file_names() {
+        assert_eq!(format_time(1_764_373_507_000), "2025-11-28 23:45 UTC");
+        assert_eq!(file_stamp(1_764_373_507_000), "20251128-2345");
+    }
 }

@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+
 import { expect, test } from "@playwright/test";
 
 import { openAddon, screenshot, SIM_URL, watchConsole } from "./helpers";
@@ -76,5 +78,32 @@ test("the Data page finds a project by name and shows its JSON", async ({ page, 
   await expect(frame.getByTestId("data-previous")).toBeDisabled();
   await expect(frame.getByTestId("data-next")).toHaveText("Next");
   await expect(frame.getByTestId("data-next")).toBeDisabled();
+
+  // The kind shown exports as CSV: a header, then one row an entity.
+  const csvDownload = page.waitForEvent("download");
+  await frame.getByTestId("data-export-csv").click();
+  const csvFile = await csvDownload;
+  expect(csvFile.suggestedFilename()).toMatch(/^users-\d{8}-\d{4}\.csv$/);
+  const csvLines = (await readFile(await csvFile.path(), "utf8")).replace(/^\uFEFF/, "").trimEnd().split("\r\n");
+  expect(csvLines.length).toBe(workspace.counts.users + 1);
+  expect(csvLines[0].split(",")).toEqual(expect.arrayContaining(["id", "name", "email"]));
+  await expect(frame.getByTestId("data-export-result")).toHaveText(
+    `Exported ${workspace.counts.users} to ${csvFile.suggestedFilename()}`,
+  );
+
+  // And as JSON, with the search applied: the objects as Clockify sent them.
+  await frame.locator('[data-kind="projects"]').click();
+  await frame.getByTestId("data-search").fill(project.name);
+  await expect(frame.getByTestId("entity-row").filter({ hasText: project.id })).toHaveCount(1);
+  const jsonDownload = page.waitForEvent("download");
+  await frame.getByTestId("data-export-json").click();
+  const jsonFile = await jsonDownload;
+  expect(jsonFile.suggestedFilename()).toMatch(/^projects-\d{8}-\d{4}\.json$/);
+  const projects = JSON.parse(await readFile(await jsonFile.path(), "utf8")) as { id: string; name: string }[];
+  expect(projects.map((found) => found.id)).toContain(project.id);
+  for (const found of projects) {
+    expect(found.name.toLowerCase()).toContain(project.name.toLowerCase());
+  }
+  await screenshot(page, "universal-webhook-data-exported");
   expect(errors).toEqual([]);
 });

@@ -1,5 +1,5 @@
 //! Data: the entities the bootstrap stored, by kind, with search by name and paging; each row
-//! opens to the JSON Clockify sent.
+//! opens to the JSON Clockify sent. The kind shown (with its search) exports as JSON or CSV.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -11,6 +11,56 @@ use crate::{
 
 /// Rows per page.
 pub const PAGE_SIZE: i64 = 25;
+
+/// The most entities one export writes.
+pub const MAX_EXPORT_ENTITIES: i64 = 50_000;
+
+/// The most bytes of Clockify's JSON one export reads (the file travels to the browser whole).
+pub const MAX_EXPORT_BYTES: usize = 32 * 1024 * 1024;
+
+/// One kind's entities as a file: a JSON array of the objects as Clockify sent them, or CSV
+/// (one column per field, nested objects one level deep as `parent.child`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataExport {
+    /// e.g. `projects-20261130-1705.csv`.
+    pub filename: String,
+    pub mime: String,
+    pub content: String,
+    pub exported: i64,
+    /// Entities that matched.
+    pub total: i64,
+    /// Whether a limit stopped the export early.
+    pub truncated: bool,
+}
+
+impl DataExport {
+    /// What the page says.
+    pub fn message(&self) -> String {
+        if self.truncated {
+            format!(
+                "Exported the first {} of {} (at most {MAX_EXPORT_ENTITIES} or {} MiB per file; search to narrow it)",
+                thousands(self.exported),
+                thousands(self.total),
+                MAX_EXPORT_BYTES / (1024 * 1024)
+            )
+        } else {
+            format!("Exported {} to {}", thousands(self.exported), self.filename)
+        }
+    }
+}
+
+/// `kind` as it may stand in a file name: its letters, digits, dashes and underscores.
+pub fn file_safe_kind(kind: &str) -> String {
+    let kind: String = kind
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    if kind.is_empty() {
+        "entities".to_string()
+    } else {
+        kind
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KindCount {
@@ -117,6 +167,77 @@ pub async fn list_entities(
     })
 }
 
+/// The entities of `kind` whose name contains `search`, by name, as `format` (`json` or `csv`):
+/// at most [`MAX_EXPORT_ENTITIES`] and [`MAX_EXPORT_BYTES`].
+#[server]
+pub async fn export_entities(
+    session: String,
+    kind: String,
+    search: String,
+    format: String,
+) -> Result<DataExport, ServerFnError> {
+    use addon_core::{explorer::csv::to_csv, lifecycle::now_millis};
+
+    use crate::backend::{authenticate, file_stamp, session_profile, to_server_error};
+
+    let (backend, session) = authenticate(&session)?;
+    let profile = session_profile(&session)?;
+    let (extension, mime) = match format.as_str() {
+        "json" => ("json", "application/json"),
+        "csv" => ("csv", "text/csv"),
+        other => {
+            return Err(ServerFnError::new(format!(
+                "there is no export format {other:?}; use json or csv"
+            )))
+        }
+    };
+    const BATCH: i64 = 500;
+    let mut items: Vec<serde_json::Value> = Vec::new();
+    let mut bytes = 0;
+    let mut truncated = false;
+    let total = 'pages: loop {
+        let page = backend
+            .store
+            .entities(
+                profile.key,
+                &session.workspace_id,
+                &kind,
+                Some(search.as_str()),
+                items.len() as i64,
+                BATCH,
+            )
+            .await
+            .map_err(to_server_error)?;
+        let count = page.items.len() as i64;
+        for row in page.items {
+            if items.len() as i64 >= MAX_EXPORT_ENTITIES || bytes + row.data.len() > MAX_EXPORT_BYTES {
+                truncated = true;
+                break 'pages page.total;
+            }
+            bytes += row.data.len();
+            items.push(serde_json::from_str(&row.data).unwrap_or(serde_json::Value::String(row.data)));
+        }
+        if count < BATCH {
+            break page.total;
+        }
+    };
+    let content = if extension == "csv" {
+        // The byte order mark tells spreadsheet programs the file is UTF-8.
+        format!("\u{feff}{}", to_csv(&items))
+    } else {
+        let lines: Vec<String> = items.iter().map(serde_json::Value::to_string).collect();
+        format!("[\n{}\n]\n", lines.join(",\n"))
+    };
+    Ok(DataExport {
+        filename: format!("{}-{}.{extension}", file_safe_kind(&kind), file_stamp(now_millis())),
+        mime: mime.to_string(),
+        content,
+        exported: items.len() as i64,
+        total,
+        truncated,
+    })
+}
+
 #[component]
 pub fn DataPage() -> impl IntoView {
     let session = expect_context::<SessionView>();
@@ -128,6 +249,56 @@ pub fn DataPage() -> impl IntoView {
         move || (token.clone(), kind.get(), search.get(), page.get()),
         |(token, kind, search, page)| list_entities(token, kind, search, page),
     );
+    // The kind the list shows (the server picks the first when none was chosen), for export.
+    let shown_kind = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = list.get() {
+            shown_kind.set(list.kind);
+        }
+    });
+    let token = session.token.clone();
+    let export = Action::new(move |format: &String| {
+        export_entities(
+            token.clone(),
+            shown_kind.get_untracked(),
+            search.get_untracked(),
+            format.clone(),
+        )
+    });
+    let exported = RwSignal::new(None::<Result<String, String>>);
+    Effect::new(move |_| {
+        if let Some(result) = export.value().get() {
+            let saved = result.map_err(|error| error_message(&error)).and_then(|export| {
+                crate::browser::download(&export.filename, &export.mime, &export.content)
+                    .map(|()| export.message())
+                    .map_err(|problem| format!("The file could not be saved: {problem}"))
+            });
+            exported.set(Some(saved));
+        }
+    });
+    let export_message = move || {
+        exported.get().map(|saved| match saved {
+            Ok(text) => view! {
+                <span role="status" class="text-sm text-emerald-700 dark:text-emerald-300" data-testid="data-export-result">{text}</span>
+            }
+            .into_any(),
+            Err(text) => view! {
+                <span role="alert" class="text-sm text-red-600 dark:text-red-400" data-testid="data-export-result">{text}</span>
+            }
+            .into_any(),
+        })
+    };
+    let export_button = move |format: &'static str, label: &'static str| {
+        view! {
+            <button type="button" data-testid=format!("data-export-{format}")
+                    title="Download the entities of the kind shown (and the search) as a file"
+                    class="rounded border border-slate-300 px-3 py-1 text-sm text-slate-700 hover:bg-slate-50 disabled:opacity-40 dark:border-slate-600 dark:text-slate-200 dark:hover:bg-slate-700"
+                    disabled=move || shown_kind.with(String::is_empty) || export.pending().get()
+                    on:click=move |_| { export.dispatch(format.to_string()); }>
+                {label}
+            </button>
+        }
+    };
     view! {
         <Card title="Workspace data">
             <div class="mb-3 flex flex-wrap items-center gap-3">
@@ -135,6 +306,9 @@ pub fn DataPage() -> impl IntoView {
                        class="w-64 rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-600 dark:bg-slate-900"
                        prop:value=move || search.get()
                        on:input=move |event| { search.set(event_target_value(&event)); page.set(1); }/>
+                {export_button("csv", "Export CSV")}
+                {export_button("json", "Export JSON")}
+                {export_message}
             </div>
             <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -217,4 +391,36 @@ fn EntityTable(data: EntityList, kind: RwSignal<String>, page: RwSignal<i64>) ->
         <Pager page current pages test_id="data"/>
     }
     .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn export_names_and_messages() {
+        assert_eq!(file_safe_kind("projects"), "projects");
+        assert_eq!(file_safe_kind("../time_entries"), "time_entries");
+        assert_eq!(file_safe_kind("/"), "entities");
+        let export = DataExport {
+            filename: "users-20261130-1705.csv".into(),
+            mime: "text/csv".into(),
+            content: String::new(),
+            exported: 12,
+            total: 12,
+            truncated: false,
+        };
+        assert_eq!(export.message(), "Exported 12 to users-20261130-1705.csv");
+        let cut = DataExport {
+            exported: 50_000,
+            total: 61_234,
+            truncated: true,
+            ..export
+        };
+        assert!(
+            cut.message().starts_with("Exported the first 50,000 of 61,234"),
+            "{}",
+            cut.message()
+        );
+    }
 }

@@ -1,7 +1,9 @@
 //! CSV export of a JSON list (RFC 4180): one row per item, one column per key in order of
 //! first appearance. Nested objects are flattened one level (`hourlyRate.amount`); anything
 //! deeper, and arrays, go in as compact JSON. Fields with a comma, a quote or a line break are
-//! quoted, quotes doubled; lines end with CRLF.
+//! quoted, quotes doubled; lines end with CRLF. A text that a spreadsheet would run as a formula
+//! (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, so an
+//! exported name such as `=HYPERLINK(...)` opens as text (OWASP's advice on CSV injection).
 
 use serde_json::{Map, Value};
 
@@ -63,6 +65,7 @@ fn flatten(item: &Value) -> Map<String, Value> {
 fn cell(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
+        Value::String(text) if text.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{text}"),
         Value::String(text) => text.clone(),
         Value::Bool(_) | Value::Number(_) => value.to_string(),
         Value::Array(_) | Value::Object(_) => value.to_string(),
@@ -105,6 +108,17 @@ mod tests {
             "id,name,rate.amount,rate.currency,tags,archived,rate\r\n\
              1,Plain,10,USD,\"[\"\"a\"\",\"\"b\"\"]\",,\r\n\
              2,\"Comma, \"\"quoted\"\"\nline\",,,,true,\r\n"
+        );
+    }
+
+    #[test]
+    fn texts_a_spreadsheet_would_run_open_as_text() {
+        // Keys in alphabetical order, which is also their order of appearance.
+        let items =
+            vec![json!({ "amount": -5, "name": "=HYPERLINK(\"http://x\")", "note": "@SUM(A1)", "plain": "a-b" })];
+        assert_eq!(
+            to_csv(&items),
+            "amount,name,note,plain\r\n-5,\"'=HYPERLINK(\"\"http://x\"\")\",'@SUM(A1),a-b\r\n"
         );
     }
 

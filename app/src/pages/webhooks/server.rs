@@ -457,16 +457,6 @@ mod ssr {
         .to_string()
     }
 
-    /// `{addon}-events-{YYYYMMDD-HHMM}.jsonl` for unix ms `now` (UTC).
-    pub fn export_filename(addon_key: &str, now: i64) -> String {
-        let format = time::macros::format_description!("[year][month][day]-[hour][minute]");
-        let stamp = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(now) * 1_000_000)
-            .ok()
-            .and_then(|moment| moment.format(&format).ok())
-            .unwrap_or_else(|| "export".into());
-        format!("{addon_key}-events-{stamp}.jsonl")
-    }
-
     /// Source id → name, Clockify included.
     pub async fn source_names(
         backend: &UiBackend,
@@ -694,14 +684,6 @@ mod ssr {
             assert!(!text.contains('\n'), "one event, one line");
             let line: serde_json::Value = serde_json::from_str(&text).unwrap();
             assert_eq!(line["body"], "plain text, not JSON");
-        }
-
-        #[test]
-        fn export_file_names() {
-            assert_eq!(
-                export_filename("universal-webhook", 1_764_373_507_000),
-                "universal-webhook-events-20251128-2345.jsonl"
-            );
         }
 
         #[test]
@@ -1009,7 +991,7 @@ pub async fn export_log(session: String, query: LogQuery) -> Result<LogExport, S
         content.push('\n');
     }
     Ok(LogExport {
-        filename: ssr::export_filename(profile.key, now),
+        filename: format!("{}-events-{}.jsonl", profile.key, crate::backend::file_stamp(now)),
         exported: lines.len() as i64,
         content,
         matched,
