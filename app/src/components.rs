@@ -85,6 +85,50 @@ where
     }
 }
 
+/// A file a server function built for the browser to save (an export).
+pub trait ExportFile {
+    fn filename(&self) -> &str;
+    fn mime(&self) -> &str;
+    fn content(&self) -> &str;
+    /// What the page says once it is saved.
+    fn message(&self) -> String;
+}
+
+/// Saves the file each run of `export` returns, then says so, or why not (the server's error
+/// or the browser's refusal).
+#[component]
+pub fn ExportOutcome<I, T>(export: Action<I, Result<T, ServerFnError>>, test_id: &'static str) -> impl IntoView
+where
+    I: Send + Sync + 'static,
+    T: ExportFile + Clone + Send + Sync + 'static,
+{
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    Effect::new(move |_| {
+        if let Some(result) = export.value().get() {
+            let saved = result
+                .map_err(|error| crate::session::error_message(&error))
+                .and_then(|file| {
+                    crate::browser::download(file.filename(), file.mime(), file.content())
+                        .map(|()| file.message())
+                        .map_err(|problem| format!("The file could not be saved: {problem}"))
+                });
+            outcome.set(Some(saved));
+        }
+    });
+    move || {
+        outcome.get().map(|saved| match saved {
+            Ok(text) => view! {
+                <span role="status" class="text-sm text-emerald-700 dark:text-emerald-300" data-testid=test_id>{text}</span>
+            }
+            .into_any(),
+            Err(text) => view! {
+                <span role="alert" class="text-sm text-red-600 dark:text-red-400" data-testid=test_id>{text}</span>
+            }
+            .into_any(),
+        })
+    }
+}
+
 /// A panel that slides in from the right over a dimmed page while `selected` holds an id:
 /// the run or event detail of the log tables. Clicking the dimmed page, the Close button or
 /// Escape clears `selected`; focus moves into the panel when it opens, so Escape works at once.

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    components::{thousands, Card, Pager},
+    components::{thousands, Card, ExportFile, ExportOutcome, Pager},
     session::{error_message, SessionView},
 };
 
@@ -33,9 +33,20 @@ pub struct DataExport {
     pub truncated: bool,
 }
 
-impl DataExport {
-    /// What the page says.
-    pub fn message(&self) -> String {
+impl ExportFile for DataExport {
+    fn filename(&self) -> &str {
+        &self.filename
+    }
+
+    fn mime(&self) -> &str {
+        &self.mime
+    }
+
+    fn content(&self) -> &str {
+        &self.content
+    }
+
+    fn message(&self) -> String {
         if self.truncated {
             format!(
                 "Exported the first {} of {} (at most {MAX_EXPORT_ENTITIES} or {} MiB per file; search to narrow it)",
@@ -265,29 +276,6 @@ pub fn DataPage() -> impl IntoView {
             format.clone(),
         )
     });
-    let exported = RwSignal::new(None::<Result<String, String>>);
-    Effect::new(move |_| {
-        if let Some(result) = export.value().get() {
-            let saved = result.map_err(|error| error_message(&error)).and_then(|export| {
-                crate::browser::download(&export.filename, &export.mime, &export.content)
-                    .map(|()| export.message())
-                    .map_err(|problem| format!("The file could not be saved: {problem}"))
-            });
-            exported.set(Some(saved));
-        }
-    });
-    let export_message = move || {
-        exported.get().map(|saved| match saved {
-            Ok(text) => view! {
-                <span role="status" class="text-sm text-emerald-700 dark:text-emerald-300" data-testid="data-export-result">{text}</span>
-            }
-            .into_any(),
-            Err(text) => view! {
-                <span role="alert" class="text-sm text-red-600 dark:text-red-400" data-testid="data-export-result">{text}</span>
-            }
-            .into_any(),
-        })
-    };
     let export_button = move |format: &'static str, label: &'static str| {
         view! {
             <button type="button" data-testid=format!("data-export-{format}")
@@ -308,7 +296,7 @@ pub fn DataPage() -> impl IntoView {
                        on:input=move |event| { search.set(event_target_value(&event)); page.set(1); }/>
                 {export_button("csv", "Export CSV")}
                 {export_button("json", "Export JSON")}
-                {export_message}
+                <ExportOutcome export test_id="data-export-result"/>
             </div>
             <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
                 {move || Suspend::new(async move {

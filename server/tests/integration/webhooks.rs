@@ -856,7 +856,10 @@ async fn export(app: &TestApp, session: &str, event_type: &str) -> reqwest::Resp
 /// The log's export: the events matching the filters as JSON Lines, oldest first, at most
 /// `MAX_EXPORT_EVENTS` (the newest) with a flag saying so; only with a valid session.
 async fn the_log_exports_matching_events_oldest_first(app: &TestApp) {
-    use app::pages::webhooks::server::{LogExport, MAX_EXPORT_EVENTS};
+    use app::{
+        components::ExportFile,
+        pages::webhooks::server::{LogExport, MAX_EXPORT_EVENTS},
+    };
     use leptos::server_fn::ServerFn;
 
     install(app, "universal-webhook").await;

@@ -15,7 +15,7 @@ use super::{
     },
 };
 use crate::{
-    components::{thousands, Card, Pager},
+    components::{thousands, Card, ExportOutcome, Pager},
     session::{error_message, SessionView},
 };
 
@@ -154,29 +154,6 @@ pub fn LogTab() -> impl IntoView {
     // Export: the server writes the matching events as JSON Lines; the browser saves the file.
     let token = session.token.clone();
     let export = Action::new(move |query: &LogQuery| export_log(token.clone(), query.clone()));
-    let exported = RwSignal::new(None::<Result<String, String>>);
-    Effect::new(move |_| {
-        if let Some(result) = export.value().get() {
-            let saved = result.map_err(|error| error_message(&error)).and_then(|export| {
-                crate::browser::download(&export.filename, "application/x-ndjson", &export.content)
-                    .map(|()| export.message())
-                    .map_err(|problem| format!("The file could not be saved: {problem}"))
-            });
-            exported.set(Some(saved));
-        }
-    });
-    let export_message = move || {
-        exported.get().map(|saved| match saved {
-            Ok(text) => view! {
-                <span class="text-sm text-emerald-700 dark:text-emerald-300" role="status" data-testid="export-result">{text}</span>
-            }
-            .into_any(),
-            Err(text) => view! {
-                <span class="text-sm text-red-600 dark:text-red-400" role="alert" data-testid="export-result">{text}</span>
-            }
-            .into_any(),
-        })
-    };
 
     let reset_page = move || page.set(1);
     let event_options = clockify_events
@@ -350,7 +327,7 @@ pub fn LogTab() -> impl IntoView {
                             on:click=move |_| { export.dispatch(query.get_untracked()); }>
                         {move || if export.pending().get() { "Exporting…" } else { "Export matching (JSON Lines)" }}
                     </button>
-                    {export_message}
+                    <ExportOutcome export test_id="export-result"/>
                 </div>
             </Card>
             <EventDrawer selected detail/>

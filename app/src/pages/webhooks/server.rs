@@ -179,9 +179,20 @@ pub struct LogExport {
     pub truncated: bool,
 }
 
-impl LogExport {
-    /// What the page says.
-    pub fn message(&self) -> String {
+impl crate::components::ExportFile for LogExport {
+    fn filename(&self) -> &str {
+        &self.filename
+    }
+
+    fn mime(&self) -> &str {
+        "application/x-ndjson"
+    }
+
+    fn content(&self) -> &str {
+        &self.content
+    }
+
+    fn message(&self) -> String {
         if self.truncated {
             format!(
                 "Exported the newest {} of {} matching events (at most {MAX_EXPORT_EVENTS} events or {} MiB per file; narrow the filters for the rest)",
