@@ -217,6 +217,7 @@ test("a custom Standard Webhooks source: created in the UI, signed posts accepte
     "data-count",
     "1",
   );
+  await rejections.scrollIntoViewIfNeeded();
   await screenshot(page, "universal-webhook-log-rejections");
   await row.click();
   const detail = frame.getByTestId("event-detail");

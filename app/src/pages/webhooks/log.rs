@@ -388,7 +388,7 @@ fn LogTable(
                         <tr class="text-xs uppercase text-slate-500 dark:text-slate-400">
                             <th class="pb-1 font-semibold">"Source"</th>
                             <th class="pb-1 font-semibold">"Reason"</th>
-                            <th class="pb-1 text-right font-semibold">"Count"</th>
+                            <th class="pb-1 pr-3 text-right font-semibold">"Count"</th>
                             <th class="pb-1 font-semibold">"Last"</th>
                         </tr>
                     </thead>
