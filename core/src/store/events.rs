@@ -74,7 +74,8 @@ pub struct EventFilter {
     pub status: Option<String>,
     /// Unix ms, inclusive.
     pub since: Option<i64>,
-    /// Text the body contains (any case).
+    /// Text the body, the dedupe key or the event id contains (any case): a sender's message id
+    /// finds its delivery.
     pub text: Option<String>,
 }
 

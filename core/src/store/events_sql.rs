@@ -57,7 +57,8 @@ fn source_from_row(row: &AnyRow) -> Result<SourceRow> {
 
 const FILTER: &str = "addon_key = $1 AND workspace_id = $2 \
      AND ($3 IS NULL OR event_type = $3) AND ($4 IS NULL OR source = $4) AND ($5 IS NULL OR status = $5) \
-     AND ($6 IS NULL OR received_at >= $6) AND ($7 IS NULL OR LOWER(body) LIKE $7 ESCAPE '\\')";
+     AND ($6 IS NULL OR received_at >= $6) AND ($7 IS NULL OR LOWER(body) LIKE $7 ESCAPE '\\' \
+     OR LOWER(dedupe_key) LIKE $7 ESCAPE '\\' OR LOWER(id) LIKE $7 ESCAPE '\\')";
 
 #[async_trait]
 impl EventStore for SqlStore {

@@ -952,3 +952,46 @@ async fn the_log_exports_matching_events_oldest_first(app: &TestApp) {
     assert!(!response.text().await.unwrap().contains("first"));
 }
 crate::on_both_backends!(the_log_exports_matching_events_oldest_first);
+
+/// The log's text filter finds an event by its body, by its dedupe key (a sender's message id)
+/// or by its own id, in any case.
+async fn the_log_text_filter_finds_bodies_dedupe_keys_and_ids(app: &TestApp) {
+    install(app, "universal-webhook").await;
+    let now = addon_core::lifecycle::now_millis();
+    let events = [
+        NewEvent {
+            body: r#"{"project":"Apollo"}"#.into(),
+            ..tag_delivery("msg_2Lq9xYz", now - 2, 0)
+        },
+        NewEvent {
+            body: r#"{"project":"Zeus"}"#.into(),
+            ..tag_delivery("other-key", now - 1, 0)
+        },
+    ];
+    app.store.record_events(&events).await.unwrap();
+    let found = |text: &str| {
+        let filter = EventFilter {
+            text: Some(text.to_string()),
+            ..EventFilter::default()
+        };
+        async move {
+            app.store
+                .events("universal-webhook", WORKSPACE, &filter, 0, 10)
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|event| event.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("apollo").await, [events[0].id.clone()], "the body, any case");
+    assert_eq!(
+        found("MSG_2lq9").await,
+        [events[0].id.clone()],
+        "the dedupe key, any case"
+    );
+    assert_eq!(found(&events[1].id).await, [events[1].id.clone()], "the event's id");
+    assert!(found("hermes").await.is_empty());
+}
+crate::on_both_backends!(the_log_text_filter_finds_bodies_dedupe_keys_and_ids);

@@ -254,8 +254,8 @@ pub fn LogTab() -> impl IntoView {
                         </select>
                     </label>
                     <label class="flex min-w-48 flex-1 flex-col gap-0.5 text-xs text-slate-500 dark:text-slate-400">
-                        "Text in the body"
-                        <input type="search" placeholder="e.g. a project id" data-testid="filter-text" class=TEXT
+                        "Text in the body, dedupe key or event id"
+                        <input type="search" placeholder="e.g. a project id, or a sender's msg_… id" data-testid="filter-text" class=TEXT
                                prop:value=move || text.get()
                                on:input=move |event| { text.set(event_target_value(&event)); reset_page(); }/>
                     </label>
