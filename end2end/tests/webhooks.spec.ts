@@ -227,7 +227,12 @@ test("a custom Standard Webhooks source: created in the UI, signed posts accepte
     "[redacted]",
   );
   await expect(detail.getByTestId("detail-dedupe-key")).toHaveText(/^msg_/);
+  const messageId = (await detail.getByTestId("detail-dedupe-key").textContent()) ?? "";
   await detail.getByTestId("close-detail").click();
+  // The message id the sender reports finds the delivery (any case).
+  await frame.getByTestId("filter-text").fill(messageId.toUpperCase());
+  await expect(frame.getByTestId("log-total")).toHaveAttribute("data-total", "1");
+  await frame.getByTestId("filter-text").fill("");
   // Its event type joins the filter's options once seen.
   await expect(frame.locator('[data-testid="filter-event-type"] option[value="invoice.paid"]')).toBeAttached({
     timeout: 12_000,
