@@ -441,6 +441,10 @@ test("the Overview's activity card counts a new delivery and names the newest ev
   await expect(dark.getByTestId("activity-events")).toHaveAttribute("data-total", String(before + 1));
   await dark.getByTestId("activity").scrollIntoViewIfNeeded();
   await screenshot(page, "universal-webhook-overview-activity-dark");
+  // From the card to the log, which shows that event on top.
+  await dark.getByTestId("activity-open-log").click();
+  await expect(dark.getByTestId("webhook-tabs")).toBeVisible();
+  await expect(dark.getByTestId("event-row").first()).toHaveAttribute("data-event-type", "NEW_CLIENT");
   expect(errors).toEqual([]);
 });
 

@@ -158,6 +158,18 @@ pub fn ActivityCard() -> impl IntoView {
 
 #[component]
 fn ActivityBody(data: Activity) -> impl IntoView {
+    // The webhook log, keeping the page's query (its token) as the top navigation does.
+    let session = expect_context::<SessionView>();
+    let location = leptos_router::hooks::use_location();
+    let log_href = move || {
+        let target = format!("/{}/ui/webhooks", session.addon_key);
+        let search = location.search.get();
+        if search.is_empty() {
+            target
+        } else {
+            format!("{target}?{search}")
+        }
+    };
     let last_event = data.last_event.clone().unwrap_or_else(|| "none yet".to_string());
     let top = if data.top_types.is_empty() {
         String::new()
@@ -199,7 +211,14 @@ fn ActivityBody(data: Activity) -> impl IntoView {
                 <dl class="grid content-start gap-2 text-sm">
                     <div>
                         <dt class="text-xs text-slate-500 dark:text-slate-400">"Newest event"</dt>
-                        <dd class="font-medium text-slate-900 dark:text-slate-100" data-testid="activity-last-event">{last_event}</dd>
+                        <dd class="font-medium text-slate-900 dark:text-slate-100">
+                            <span data-testid="activity-last-event">{last_event}</span>
+                            " "
+                            <a href=log_href data-testid="activity-open-log"
+                               class="whitespace-nowrap text-xs font-semibold text-[#0288d1] hover:underline dark:text-[#4fc3f7]">
+                                "Open the log →"
+                            </a>
+                        </dd>
                     </div>
                     <div>
                         <dt class="text-xs text-slate-500 dark:text-slate-400">"Busiest event types"</dt>
