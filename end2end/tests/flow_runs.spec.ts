@@ -179,6 +179,19 @@ test("a failing run shows each step's request and response, retries from the fai
   await expect(all.getByTestId("run-flow").first()).toContainText(name);
   await screenshot(page, "flow-runs-all");
 
+  // The webhook log's detail of that event lists both runs it started, with the flow's name.
+  await frame.locator('[data-nav="Webhooks"]').click();
+  await frame.getByTestId("filter-text").fill(String(entry.id));
+  await expect(frame.getByTestId("log-total")).toHaveAttribute("data-total", "1");
+  await frame.getByTestId("event-row").first().click();
+  const eventRuns = frame.getByTestId("event-detail").getByTestId("event-run");
+  await expect(eventRuns).toHaveCount(2);
+  await expect(eventRuns.first().getByTestId("event-run-flow")).toHaveText(`${name} (version 1)`);
+  await expect(eventRuns.first()).toHaveAttribute("data-status", "failed");
+  await frame.getByTestId("event-runs").scrollIntoViewIfNeeded();
+  await screenshot(page, "universal-webhook-event-runs");
+  await frame.getByTestId("close-detail").click();
+
   // The dark theme.
   const dark = await openFlows(page, "universal-webhook", "DARK");
   await expect(dark.locator('[data-theme="dark"]')).toBeVisible();

@@ -267,6 +267,9 @@ pub trait FlowStore: Send + Sync {
 
     async fn run(&self, addon_key: &str, workspace_id: &str, id: &str) -> Result<Option<RunRow>>;
 
+    /// The runs `event_id` started (re-runs and replays included), newest first, at most `limit`.
+    async fn event_runs(&self, addon_key: &str, workspace_id: &str, event_id: &str, limit: i64) -> Result<Vec<RunRow>>;
+
     /// Every step of every attempt, in order.
     async fn run_steps(&self, addon_key: &str, workspace_id: &str, run_id: &str) -> Result<Vec<StepRow>>;
 

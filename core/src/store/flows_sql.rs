@@ -626,6 +626,20 @@ impl FlowStore for SqlStore {
         Ok((rows.iter().map(run_from_row).collect::<Result<_>>()?, total))
     }
 
+    async fn event_runs(&self, addon_key: &str, workspace_id: &str, event_id: &str, limit: i64) -> Result<Vec<RunRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {RUN_COLUMNS} FROM flow_runs WHERE addon_key = $1 AND workspace_id = $2 AND event_id = $3 \
+             ORDER BY created_at DESC, id DESC LIMIT $4"
+        ))
+        .bind(addon_key)
+        .bind(workspace_id)
+        .bind(event_id)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(run_from_row).collect()
+    }
+
     async fn run(&self, addon_key: &str, workspace_id: &str, id: &str) -> Result<Option<RunRow>> {
         let row = sqlx::query(&format!(
             "SELECT {RUN_COLUMNS} FROM flow_runs WHERE addon_key = $1 AND workspace_id = $2 AND id = $3"

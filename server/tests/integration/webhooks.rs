@@ -876,18 +876,9 @@ async fn the_log_exports_matching_events_oldest_first(app: &TestApp) {
         delivery(2, "NEW_TAG", "not JSON"),
     ];
     app.store.record_events(&first).await.unwrap();
-    let token = app.user_token("universal-webhook", "OWNER", "DEFAULT");
-    let response = app
-        .http
-        .post(app.url(app::session::OpenSession::PATH))
-        .form(&[("addon", "universal-webhook"), ("auth_token", token.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    let session: app::session::SessionView = response.json().await.unwrap();
+    let session = ui_session(app, "universal-webhook").await;
 
-    let response = export(app, &session.token, "NEW_TAG").await;
+    let response = export(app, &session, "NEW_TAG").await;
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     let export_file: LogExport = response.json().await.unwrap();
     assert_eq!(
@@ -919,7 +910,7 @@ async fn the_log_exports_matching_events_oldest_first(app: &TestApp) {
     for chunk in many.chunks(500) {
         app.store.record_events(chunk).await.unwrap();
     }
-    let response = export(app, &session.token, "NEW_TAG").await;
+    let response = export(app, &session, "NEW_TAG").await;
     assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
     let export_file: LogExport = response.json().await.unwrap();
     assert_eq!(export_file.matched, MAX_EXPORT_EVENTS + 2);
@@ -995,3 +986,82 @@ async fn the_log_text_filter_finds_bodies_dedupe_keys_and_ids(app: &TestApp) {
     assert!(found("hermes").await.is_empty());
 }
 crate::on_both_backends!(the_log_text_filter_finds_bodies_dedupe_keys_and_ids);
+
+/// Opens a UI session for `addon` the way the page does; returns its token.
+async fn ui_session(app: &TestApp, addon: &str) -> String {
+    use leptos::server_fn::ServerFn;
+    let token = app.user_token(addon, "OWNER", "DEFAULT");
+    let response = app
+        .http
+        .post(app.url(app::session::OpenSession::PATH))
+        .form(&[("addon", addon), ("auth_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.json::<app::session::SessionView>().await.unwrap().token
+}
+
+/// An event's detail lists the flow runs it started, with the flow's name and the outcome; an
+/// event no flow took lists none.
+async fn an_events_detail_lists_the_runs_it_started(app: &TestApp) {
+    use std::time::Duration;
+
+    use app::pages::webhooks::server::{EventDetail, LoadEvent};
+    use leptos::server_fn::ServerFn;
+
+    install(app, "universal-webhook").await;
+    let tags_only = json!({
+        "name": "Every new tag",
+        "trigger": { "eventTypes": ["NEW_TAG"] },
+        "conditions": { "combine": "all", "groups": [
+            { "combine": "all", "rules": [ { "path": "$.body.name", "operator": "equals", "value": "urgent" } ] }
+        ] },
+        "actions": []
+    });
+    crate::support::publish_flow(app.store.as_ref(), "universal-webhook", WORKSPACE, tags_only).await;
+    let now = addon_core::lifecycle::now_millis();
+    let matching = NewEvent {
+        body: r#"{"name":"urgent"}"#.into(),
+        ..tag_delivery("run-me", now, 0)
+    };
+    let other = NewEvent {
+        body: r#"{"name":"someday"}"#.into(),
+        ..tag_delivery("leave-me", now, 0)
+    };
+    app.store
+        .record_events(&[matching.clone(), other.clone()])
+        .await
+        .unwrap();
+    let session = ui_session(app, "universal-webhook").await;
+    let detail = |id: String| {
+        let session = session.clone();
+        async move {
+            let response = app
+                .http
+                .post(app.url(LoadEvent::PATH))
+                .form(&[("session", session.as_str()), ("id", id.as_str())])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200);
+            response.json::<EventDetail>().await.unwrap()
+        }
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let runs = loop {
+        let runs = detail(matching.id.clone()).await.runs;
+        if runs.iter().any(|run| run.status == "succeeded") || std::time::Instant::now() > deadline {
+            break runs;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_eq!(runs[0].status, "succeeded");
+    assert_eq!(runs[0].flow, "Every new tag (version 1)");
+    assert!(
+        detail(other.id.clone()).await.runs.is_empty(),
+        "the flow's condition did not hold: no run"
+    );
+}
+crate::on_both_backends!(an_events_detail_lists_the_runs_it_started);

@@ -1,6 +1,7 @@
 //! The drawer with one event: when and from where it came, its dedupe key, the body (pretty
 //! JSON, or the raw text), the headers as received (secrets redacted at ingestion), the query,
-//! and "Replay into flows". Every value is rendered as text, never as HTML.
+//! the flow runs it started, and "Replay into flows". Every value is rendered as text, never as
+//! HTML.
 
 use leptos::prelude::*;
 
@@ -10,6 +11,7 @@ use super::{
 };
 use crate::{
     components::{Drawer, Field},
+    pages::flows::runs::RunStatusBadge,
     session::{error_message, SessionView},
 };
 
@@ -95,6 +97,37 @@ fn EventBody(event: EventDetail) -> impl IntoView {
     } else {
         event.query.clone()
     };
+    let runs = if event.runs.is_empty() {
+        view! {
+            <p class="text-xs text-slate-500 dark:text-slate-400" data-testid="event-runs-empty">
+                "No flow has run on this event: none matched it, it is a duplicate, or no flow was published when it came. \
+                 \"Replay into flows\" runs the published flows on it now."
+            </p>
+        }
+        .into_any()
+    } else {
+        let rows = event
+            .runs
+            .iter()
+            .map(|run| {
+                let error = run.error.clone().map(|error| {
+                    view! { <p class="break-all text-xs text-red-700 dark:text-red-300">{error}</p> }
+                });
+                view! {
+                    <li class="flex flex-col gap-0.5 border-t border-slate-100 py-1.5 first:border-t-0 dark:border-slate-700"
+                        data-testid="event-run" data-run-id=run.id.clone() data-status=run.status.clone()>
+                        <div class="flex flex-wrap items-center gap-2">
+                            <RunStatusBadge status=run.status.clone()/>
+                            <span class="text-sm font-medium" data-testid="event-run-flow">{run.flow.clone()}</span>
+                            <span class="text-xs text-slate-500 dark:text-slate-400">{run.started.clone()}</span>
+                        </div>
+                        {error}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul data-testid="event-runs">{rows}</ul> }.into_any()
+    };
     let body_label = if event.body_is_json {
         "Body (JSON)"
     } else {
@@ -120,6 +153,10 @@ fn EventBody(event: EventDetail) -> impl IntoView {
                     <dd class="break-all font-mono text-xs" data-testid="detail-id">{event.id.clone()}</dd>
                 </div>
             </dl>
+            <section>
+                <h3 class="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">"Flow runs"</h3>
+                {runs}
+            </section>
             <section>
                 <h3 class="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">{body_label}</h3>
                 <pre data-testid="detail-body"

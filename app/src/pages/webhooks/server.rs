@@ -138,6 +138,22 @@ pub struct EventDetail {
     /// Pretty-printed when it is JSON, else as received.
     pub body: String,
     pub body_is_json: bool,
+    /// The flow runs this event started, newest first (at most [`EVENT_RUNS_SHOWN`]).
+    pub runs: Vec<EventRun>,
+}
+
+/// The most runs an event's detail lists.
+pub const EVENT_RUNS_SHOWN: i64 = 20;
+
+/// A flow run an event started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventRun {
+    pub id: String,
+    /// `Tag new entries (version 3)`; a deleted flow shows its id.
+    pub flow: String,
+    pub status: String,
+    pub started: String,
+    pub error: Option<String>,
 }
 
 /// What a replay did.
@@ -901,6 +917,35 @@ pub async fn load_event(session: String, id: String) -> Result<EventDetail, Serv
     let pretty = serde_json::from_str::<serde_json::Value>(&event.body)
         .ok()
         .and_then(|value| serde_json::to_string_pretty(&value).ok());
+    let flow_names: std::collections::HashMap<String, String> = backend
+        .store
+        .flows(profile.key, &session.workspace_id)
+        .await
+        .map_err(to_server_error)?
+        .into_iter()
+        .map(|flow| (flow.id, flow.name))
+        .collect();
+    let runs = backend
+        .store
+        .event_runs(profile.key, &session.workspace_id, &event.id, EVENT_RUNS_SHOWN)
+        .await
+        .map_err(to_server_error)?
+        .into_iter()
+        .map(|run| EventRun {
+            flow: format!(
+                "{} (version {})",
+                flow_names
+                    .get(&run.flow_id)
+                    .cloned()
+                    .unwrap_or_else(|| run.flow_id.clone()),
+                run.flow_version
+            ),
+            started: ssr::format_seconds(run.created_at),
+            id: run.id,
+            status: run.status,
+            error: run.error,
+        })
+        .collect();
     Ok(EventDetail {
         time: ssr::format_seconds(event.received_at),
         source_name: ssr::source_name(&names, &event.source),
@@ -913,6 +958,7 @@ pub async fn load_event(session: String, id: String) -> Result<EventDetail, Serv
         status: event.status,
         dedupe_key: event.dedupe_key,
         query: event.query,
+        runs,
     })
 }
 
