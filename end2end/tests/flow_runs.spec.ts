@@ -181,6 +181,7 @@ test("a failing run shows each step's request and response, retries from the fai
 
   // The webhook log's detail of that event lists both runs it started, with the flow's name.
   await frame.locator('[data-nav="Webhooks"]').click();
+  await frame.getByTestId("filter-event-type").selectOption("NEW_TIME_ENTRY");
   await frame.getByTestId("filter-text").fill(String(entry.id));
   await expect(frame.getByTestId("log-total")).toHaveAttribute("data-total", "1");
   await frame.getByTestId("event-row").first().click();
