@@ -276,7 +276,7 @@ fn HourlyBars(hourly: Vec<i64>, first_minute: i64) -> impl IntoView {
             {bars}
         </svg>
         <p class="flex max-w-sm justify-between text-[10px] text-slate-500 dark:text-slate-400">
-            <span>{clock(first_minute)}</span>
+            <span>"24 hours ago"</span>
             <span>"now"</span>
         </p>
     }
