@@ -367,7 +367,7 @@ pub fn flag_differences(comparison: &mut EventComparison) {
 }
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     use std::collections::{BTreeSet, HashMap};
 
     use addon_core::{

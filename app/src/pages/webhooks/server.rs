@@ -917,14 +917,11 @@ pub async fn load_event(session: String, id: String) -> Result<EventDetail, Serv
     let pretty = serde_json::from_str::<serde_json::Value>(&event.body)
         .ok()
         .and_then(|value| serde_json::to_string_pretty(&value).ok());
-    let flow_names: std::collections::HashMap<String, String> = backend
-        .store
-        .flows(profile.key, &session.workspace_id)
-        .await
-        .map_err(to_server_error)?
-        .into_iter()
-        .map(|flow| (flow.id, flow.name))
-        .collect();
+    let flow_names: std::collections::HashMap<String, String> =
+        crate::pages::flows::runs_server::ssr::flow_names(&backend, profile, &session)
+            .await?
+            .into_iter()
+            .collect();
     let runs = backend
         .store
         .event_runs(profile.key, &session.workspace_id, &event.id, EVENT_RUNS_SHOWN)
