@@ -248,6 +248,21 @@ impl TestApp {
         ))
     }
 
+    /// Opens a UI session with the user token `auth_token`, through the `open_session` server
+    /// function of `app`, as the page does.
+    pub async fn open_session(&self, addon: &str, auth_token: &str) -> app::session::SessionView {
+        use leptos::server_fn::ServerFn;
+        let response = self
+            .http
+            .post(self.url(app::session::OpenSession::PATH))
+            .form(&[("addon", addon), ("auth_token", auth_token)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+        response.json().await.unwrap()
+    }
+
     pub async fn rows(&self, addon: &str) -> i64 {
         self.store
             .count_installation_rows(addon, WORKSPACE)
@@ -417,18 +432,9 @@ impl TestSim {
     /// Opens a UI session the way the page does: a user token from the simulator's iframe,
     /// verified by the `open_session` server function of `app`.
     pub async fn open_session(&self, app: &TestApp, addon: &str) -> app::session::SessionView {
-        use leptos::server_fn::ServerFn;
         let answer = self.get(&format!("/sim/token?addon={addon}")).await;
         let token = answer["token"].as_str().unwrap().to_string();
-        let response = app
-            .http
-            .post(app.url(app::session::OpenSession::PATH))
-            .form(&[("addon", addon), ("auth_token", token.as_str())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-        response.json().await.unwrap()
+        app.open_session(addon, &token).await
     }
 
     pub async fn uninstall(&self, addon: &str) {

@@ -987,19 +987,10 @@ async fn the_log_text_filter_finds_bodies_dedupe_keys_and_ids(app: &TestApp) {
 }
 crate::on_both_backends!(the_log_text_filter_finds_bodies_dedupe_keys_and_ids);
 
-/// Opens a UI session for `addon` the way the page does; returns its token.
+/// Opens an owner's UI session for `addon` the way the page does; returns its token.
 async fn ui_session(app: &TestApp, addon: &str) -> String {
-    use leptos::server_fn::ServerFn;
     let token = app.user_token(addon, "OWNER", "DEFAULT");
-    let response = app
-        .http
-        .post(app.url(app::session::OpenSession::PATH))
-        .form(&[("addon", addon), ("auth_token", token.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-    response.json::<app::session::SessionView>().await.unwrap().token
+    app.open_session(addon, &token).await.token
 }
 
 /// An event's detail lists the flow runs it started, with the flow's name and the outcome; an
